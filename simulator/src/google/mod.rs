@@ -1,0 +1,48 @@
+//! The fake Google Workspace: OAuth token endpoint, Admin SDK Directory and Calendar v3,
+//! under their real paths so a client only swaps the base URL.
+//!
+//! This module owns its routes, its error format ([`errors`]) and its state
+//! ([`GoogleState`]); the clock, faults, journal and token store are shared concerns of
+//! the crate. [`GoogleState`] is the facade other modules use.
+
+mod auth;
+mod calendar;
+mod directory;
+pub mod errors;
+mod keys;
+mod oauth;
+mod paging;
+mod state;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::Simulator;
+pub use keys::{ServiceAccount, ServiceAccountKey};
+pub use state::{CalendarRecord, DirectoryUser, EventRecord, GoogleState, ImpersonationRefusal, OrgUnit};
+
+/// Token endpoint paths Google clients use (current and legacy).
+pub const TOKEN_PATHS: &[&str] = &["/token", "/oauth2/v4/token", "/o/oauth2/token"];
+
+/// Whether a request path belongs to the Google fake.
+pub fn owns_path(path: &str) -> bool {
+    TOKEN_PATHS.contains(&path)
+        || path.starts_with("/admin/directory/")
+        || path.starts_with("/calendar/v3/")
+        || path.starts_with("/gmail/v1/")
+}
+
+/// Every Google route.
+pub(crate) fn routes() -> Router<Simulator> {
+    let mut router = Router::new();
+    for path in TOKEN_PATHS {
+        router = router.route(path, post(oauth::token));
+    }
+    router
+        .route("/admin/directory/v1/users", get(directory::list_users))
+        .route("/admin/directory/v1/users/{user_key}", get(directory::get_user))
+        .route("/admin/directory/v1/customer/{customer}/orgunits", get(directory::list_org_units))
+        .route("/calendar/v3/users/me/calendarList", get(calendar::calendar_list))
+        .route("/calendar/v3/calendars/{calendar_id}/events", get(calendar::list_events))
+        .route("/calendar/v3/calendars/{calendar_id}/events/{event_id}", get(calendar::get_event))
+}

@@ -1,0 +1,272 @@
+//! A Google Workspace tenant's live state: directory, calendars and the service account's
+//! delegation grant, built from a scenario and changed by timeline actions.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use rand_chacha03::ChaCha8Rng;
+use rand_chacha03::rand_core::RngCore;
+
+use super::keys::ServiceAccount;
+use crate::scenario::{Action, AppAccess, Event, GoogleWorkspace, Group};
+
+/// An org unit with its generated id.
+#[derive(Debug, Clone)]
+pub struct OrgUnit {
+    /// Path, `/Sales/NA`.
+    pub path: String,
+    /// `id:03ph8a2z…`.
+    pub id: String,
+}
+
+/// A directory user.
+#[derive(Debug, Clone)]
+pub struct DirectoryUser {
+    /// Numeric id (21 digits).
+    pub id: String,
+    /// Primary email.
+    pub email: String,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Org unit path.
+    pub org_unit: String,
+    /// Super admin.
+    pub admin: bool,
+    /// Suspended.
+    pub suspended: bool,
+}
+
+/// A calendar and its events.
+#[derive(Debug, Clone)]
+pub struct CalendarRecord {
+    /// Calendar id: the owner's email for a primary calendar, `…@group.calendar.google.com` otherwise.
+    pub id: String,
+    /// Owner's email.
+    pub owner: String,
+    /// Display name.
+    pub summary: String,
+    /// Primary calendar of its owner.
+    pub primary: bool,
+    /// Events on it.
+    pub events: Vec<EventRecord>,
+}
+
+/// An event as stored, with the server-side fields Calendar adds.
+#[derive(Debug, Clone)]
+pub struct EventRecord {
+    /// Event id (shared by the copies on invitees' calendars).
+    pub id: String,
+    /// Creation time.
+    pub created: DateTime<Utc>,
+    /// Last modification time.
+    pub updated: DateTime<Utc>,
+    /// Incremented on each change.
+    pub sequence: u32,
+    /// The event itself.
+    pub event: Event,
+}
+
+/// Everything the fake Google knows about one tenant.
+#[derive(Debug)]
+pub struct GoogleState {
+    /// Primary domain.
+    pub domain: String,
+    /// Customer id.
+    pub customer_id: String,
+    /// Org units, `/` first.
+    pub org_units: Vec<OrgUnit>,
+    /// Groups.
+    pub groups: Vec<Group>,
+    /// Users, in scenario order.
+    pub users: Vec<DirectoryUser>,
+    /// Every calendar.
+    pub calendars: Vec<CalendarRecord>,
+    /// Delegation grant.
+    pub access: AppAccess,
+    /// The recorder's service account.
+    pub service_account: ServiceAccount,
+}
+
+/// Why an impersonation is refused at the token endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImpersonationRefusal {
+    /// No such user.
+    UnknownUser,
+    /// The user is suspended.
+    Suspended,
+    /// The user is outside every trusted org unit and group.
+    OutsideTrustedScope,
+    /// A requested scope is not granted.
+    ScopeNotGranted(String),
+}
+
+impl GoogleState {
+    /// Builds the live state from a checked scenario tenant.
+    pub fn build(ws: &GoogleWorkspace, seed: u64, tenant: &str, rng: &mut ChaCha8Rng, start: DateTime<Utc>) -> Self {
+        let customer_id = ws.customer_id.clone().unwrap_or_else(|| format!("C0{}", alnum(rng, 7)));
+        let org_units = ws.org_units.iter().map(|p| OrgUnit { path: p.clone(), id: format!("id:03ph8a2z{}", alnum(rng, 6).to_lowercase()) }).collect();
+        let users: Vec<DirectoryUser> = ws
+            .users
+            .iter()
+            .map(|u| DirectoryUser {
+                id: format!("1{}", digits(rng, 20)),
+                email: u.email.clone(),
+                given_name: u.given_name.clone(),
+                family_name: u.family_name.clone(),
+                org_unit: u.org_unit.clone(),
+                admin: u.admin,
+                suspended: u.suspended,
+            })
+            .collect();
+        let mut calendars = Vec::new();
+        for u in &ws.users {
+            for cal in &u.calendars {
+                let id = if cal.primary { u.email.clone() } else { format!("c_{}@group.calendar.google.com", hex(rng, 16)) };
+                let events = cal
+                    .events
+                    .iter()
+                    .map(|e| EventRecord { id: event_id(rng), created: start, updated: start, sequence: 0, event: e.clone() })
+                    .collect();
+                calendars.push(CalendarRecord { id, owner: u.email.clone(), summary: cal.summary.clone(), primary: cal.primary, events });
+            }
+        }
+        // An invitation lands on every invited user's primary calendar with the same id,
+        // as in Google Calendar; engines that import several members must dedupe it.
+        let mut copies = Vec::new();
+        for cal in calendars.iter().filter(|c| c.primary) {
+            for rec in &cal.events {
+                for a in &rec.event.attendees {
+                    if a.email != cal.owner && users.iter().any(|u| u.email == a.email) {
+                        copies.push((a.email.clone(), rec.clone()));
+                    }
+                }
+            }
+        }
+        for (owner, rec) in copies {
+            if let Some(cal) = calendars.iter_mut().find(|c| c.primary && c.owner == owner)
+                && !cal.events.iter().any(|e| e.id == rec.id)
+            {
+                cal.events.push(rec);
+            }
+        }
+        GoogleState {
+            domain: ws.domain.clone(),
+            customer_id,
+            org_units,
+            groups: ws.groups.clone(),
+            users,
+            calendars,
+            access: ws.app_access.clone(),
+            service_account: ServiceAccount::generate(seed, tenant, ws.app_access.client_id.as_deref()),
+        }
+    }
+
+    /// The user with this primary email (case-insensitive).
+    pub fn user(&self, email: &str) -> Option<&DirectoryUser> {
+        self.users.iter().find(|u| u.email.eq_ignore_ascii_case(email))
+    }
+
+    /// Whether the service account may act as `email` with `scopes`; `Ok` means a token
+    /// may be issued.
+    pub fn may_impersonate(&self, email: &str, scopes: &[String]) -> Result<(), ImpersonationRefusal> {
+        let user = self.user(email).ok_or(ImpersonationRefusal::UnknownUser)?;
+        if user.suspended {
+            return Err(ImpersonationRefusal::Suspended);
+        }
+        self.check_scopes(scopes)?;
+        if !self.is_trusted(user) {
+            return Err(ImpersonationRefusal::OutsideTrustedScope);
+        }
+        Ok(())
+    }
+
+    /// Every requested scope must be granted.
+    pub fn check_scopes(&self, scopes: &[String]) -> Result<(), ImpersonationRefusal> {
+        match scopes.iter().find(|s| !self.access.scopes.contains(*s)) {
+            Some(missing) => Err(ImpersonationRefusal::ScopeNotGranted(missing.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// A user is trusted when the grant covers the whole domain, their org unit is (under)
+    /// a trusted one, or they belong to a trusted group.
+    pub fn is_trusted(&self, user: &DirectoryUser) -> bool {
+        let in_ou = match &self.access.trusted_org_units {
+            None => true,
+            Some(list) => list.iter().any(|ou| ou == "/" || user.org_unit == *ou || user.org_unit.starts_with(&format!("{ou}/"))),
+        };
+        in_ou
+            || self
+                .access
+                .trusted_groups
+                .iter()
+                .any(|g| self.groups.iter().any(|gr| &gr.email == g && gr.members.contains(&user.email)))
+    }
+
+    /// Calendars owned by `email`, primary first.
+    pub fn calendars_of<'a>(&'a self, email: &'a str) -> impl Iterator<Item = &'a CalendarRecord> + 'a {
+        self.calendars.iter().filter(move |c| c.owner.eq_ignore_ascii_case(email))
+    }
+
+    /// Applies a directory or grant change; `Ok` carries a one-line description.
+    pub fn apply(&mut self, action: &Action) -> Result<String, String> {
+        match action {
+            Action::MoveUser { email, org_unit } => {
+                if !self.org_units.iter().any(|o| &o.path == org_unit) {
+                    return Err(format!("org unit `{org_unit}` does not exist"));
+                }
+                let user = self.users.iter_mut().find(|u| &u.email == email).ok_or(format!("no user {email}"))?;
+                let from = std::mem::replace(&mut user.org_unit, org_unit.clone());
+                Ok(format!("moved {email} from {from} to {org_unit}"))
+            }
+            Action::SuspendUser(email) | Action::UnsuspendUser(email) => {
+                let suspend = matches!(action, Action::SuspendUser(_));
+                let user = self.users.iter_mut().find(|u| &u.email == email).ok_or(format!("no user {email}"))?;
+                user.suspended = suspend;
+                Ok(format!("{} {email}", if suspend { "suspended" } else { "reactivated" }))
+            }
+            Action::RevokeScope(scope) => {
+                self.access.scopes.remove(scope);
+                Ok(format!("revoked scope {scope}"))
+            }
+            Action::GrantScope(scope) => {
+                self.access.scopes.insert(scope.clone());
+                Ok(format!("granted scope {scope}"))
+            }
+            Action::TrustOrgUnits(list) => {
+                if let Some(missing) = list.iter().find(|p| !self.org_units.iter().any(|o| &o.path == *p)) {
+                    return Err(format!("org unit `{missing}` does not exist"));
+                }
+                self.access.trusted_org_units = Some(list.clone());
+                Ok(format!("app access now trusted for {}", list.join(", ")))
+            }
+            Action::AddFault(_) => Err("not a Google directory action".into()),
+        }
+    }
+
+    /// Scopes as a sorted list (for display).
+    pub fn granted_scopes(&self) -> &BTreeSet<String> {
+        &self.access.scopes
+    }
+}
+
+fn digits(rng: &mut ChaCha8Rng, n: usize) -> String {
+    (0..n).map(|_| char::from(b'0' + (rng.next_u32() % 10) as u8)).collect()
+}
+
+fn alnum(rng: &mut ChaCha8Rng, n: usize) -> String {
+    const A: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    (0..n).map(|_| A[(rng.next_u32() as usize) % A.len()] as char).collect()
+}
+
+fn hex(rng: &mut ChaCha8Rng, n: usize) -> String {
+    (0..n).map(|_| format!("{:x}", rng.next_u32() % 16)).collect()
+}
+
+/// Calendar event ids use base32hex characters (a–v, 0–9).
+fn event_id(rng: &mut ChaCha8Rng) -> String {
+    const A: &[u8] = b"0123456789abcdefghijklmnopqrstuv";
+    (0..26).map(|_| A[(rng.next_u32() as usize) % A.len()] as char).collect()
+}

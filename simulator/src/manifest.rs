@@ -1,0 +1,91 @@
+//! The manifest: where each provider of each tenant is, and where its credentials are,
+//! as `serve` prints it and `--manifest FILE` writes it, so any script or engine can be
+//! wired to a running simulator.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Simulator;
+
+/// Everything a client needs to reach a running simulator.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    /// Server root, e.g. `http://127.0.0.1:7070`.
+    pub base_url: String,
+    /// Admin API root (`{base_url}/_sim`).
+    pub admin_url: String,
+    /// Per tenant.
+    pub tenants: BTreeMap<String, TenantManifest>,
+}
+
+/// One tenant's entry.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TenantManifest {
+    /// Virtual now.
+    pub clock: String,
+    /// The Google Workspace, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub google: Option<GoogleManifest>,
+}
+
+/// Where a tenant's Google Workspace lives.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GoogleManifest {
+    /// Root to use as every Google API endpoint (pinned to the tenant).
+    pub base_url: String,
+    /// OAuth token endpoint.
+    pub token_uri: String,
+    /// Directory API root.
+    pub directory_url: String,
+    /// Calendar API root.
+    pub calendar_url: String,
+    /// Where to download the service-account key file.
+    pub key_file_url: String,
+    /// Where `serve` wrote the key file, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_file_path: Option<String>,
+    /// The service account.
+    pub client_email: String,
+    /// Its OAuth client id.
+    pub client_id: String,
+    /// Primary domain.
+    pub domain: String,
+    /// Customer id.
+    pub customer_id: String,
+    /// A super admin to impersonate for Directory calls, if the tenant has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_email: Option<String>,
+    /// Scopes granted to the service account.
+    pub scopes: Vec<String>,
+}
+
+pub(crate) fn build(sim: &Simulator, base_url: &str) -> Manifest {
+    let base = base_url.trim_end_matches('/').to_string();
+    let state = sim.state();
+    let tenants = state
+        .tenants
+        .iter()
+        .map(|(id, t)| {
+            let google = t.google.as_ref().map(|g| {
+                let root = format!("{base}/t/{id}");
+                GoogleManifest {
+                    token_uri: format!("{root}/token"),
+                    directory_url: format!("{root}/admin/directory/v1"),
+                    calendar_url: format!("{root}/calendar/v3"),
+                    key_file_url: format!("{base}/_sim/tenants/{id}/google/service-account.json"),
+                    key_file_path: None,
+                    client_email: g.service_account.client_email.clone(),
+                    client_id: g.service_account.client_id.clone(),
+                    domain: g.domain.clone(),
+                    customer_id: g.customer_id.clone(),
+                    admin_email: g.users.iter().find(|u| u.admin && !u.suspended).map(|u| u.email.clone()),
+                    scopes: g.access.scopes.iter().cloned().collect(),
+                    base_url: root,
+                }
+            });
+            (id.clone(), TenantManifest { clock: t.clock.now().to_rfc3339(), google })
+        })
+        .collect();
+    Manifest { admin_url: format!("{base}/_sim"), base_url: base, tenants }
+}

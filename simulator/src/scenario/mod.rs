@@ -1,0 +1,283 @@
+//! Scenarios: the whole world a test starts from, read from YAML and checked.
+//!
+//! A scenario names a seed and a virtual start time, describes provider tenants (users,
+//! org units, calendars, app access), the recording product's own configuration
+//! (`company`), timed changes (`timeline`) and faults. [`parse`] and [`load_file`] return
+//! a checked [`Scenario`] or every problem found, each with file, line, column and field.
+//!
+//! # Layout
+//! - [`spec`]: the serde types, as written.
+//! - `validate`: spec → [`Scenario`], collecting all diagnostics rather than stopping at
+//!   the first.
+
+pub mod spec;
+mod validate;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use thiserror::Error;
+
+use crate::faults::FaultRule;
+pub use spec::{ConnectionMode, ResponseStatus, ScenarioSpec, Seat, Visibility};
+pub use validate::{FAULT_APIS, expand_scope, resolve_action};
+
+/// A checked scenario, ready to load into a simulator.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Name (default tenant id).
+    pub name: String,
+    /// Prose description.
+    pub description: String,
+    /// Seed for every random choice.
+    pub seed: u64,
+    /// Virtual start time.
+    pub start: DateTime<Utc>,
+    /// The Google Workspace tenant, if any.
+    pub google: Option<GoogleWorkspace>,
+    /// The recording product's configuration, as written (already checked).
+    pub company: spec::CompanySpec,
+    /// Timed changes, sorted by time (stable for equal times).
+    pub timeline: Vec<TimedAction>,
+    /// Faults active from load time.
+    pub faults: Vec<FaultRule>,
+    /// The spec it came from, for `reset` and for re-serialising.
+    pub spec: ScenarioSpec,
+}
+
+/// A checked Google Workspace tenant.
+#[derive(Debug, Clone)]
+pub struct GoogleWorkspace {
+    /// Primary domain.
+    pub domain: String,
+    /// Customer id, if the scenario fixed one.
+    pub customer_id: Option<String>,
+    /// Every org unit path, `/` included, parents before children.
+    pub org_units: Vec<String>,
+    /// Groups.
+    pub groups: Vec<Group>,
+    /// Users, in file order.
+    pub users: Vec<User>,
+    /// The service account's delegation grant.
+    pub app_access: AppAccess,
+}
+
+/// A group and its member addresses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Address.
+    pub email: String,
+    /// Members' addresses (lower case).
+    pub members: Vec<String>,
+}
+
+/// A directory user.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// Primary email, lower case.
+    pub email: String,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Org unit path.
+    pub org_unit: String,
+    /// Super admin.
+    pub admin: bool,
+    /// Suspended.
+    pub suspended: bool,
+    /// Calendars; the first is the primary.
+    pub calendars: Vec<Calendar>,
+}
+
+/// A calendar and its events.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    /// Display name.
+    pub summary: String,
+    /// The owner's primary calendar.
+    pub primary: bool,
+    /// Events.
+    pub events: Vec<Event>,
+}
+
+/// A calendar event with absolute times.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Title.
+    pub title: String,
+    /// Start.
+    pub start: DateTime<Utc>,
+    /// End.
+    pub end: DateTime<Utc>,
+    /// Organizer address.
+    pub organizer: String,
+    /// Invitees.
+    pub attendees: Vec<Attendee>,
+    /// Visibility.
+    pub visibility: Visibility,
+    /// Description.
+    pub description: Option<String>,
+    /// Location.
+    pub location: Option<String>,
+    /// Conference link.
+    pub conference: Option<String>,
+}
+
+/// An invitee.
+#[derive(Debug, Clone)]
+pub struct Attendee {
+    /// Address, lower case.
+    pub email: String,
+    /// Display name.
+    pub name: Option<String>,
+    /// Answer.
+    pub response: ResponseStatus,
+    /// Optional.
+    pub optional: bool,
+}
+
+/// Which users the service account may impersonate, and for which scopes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppAccess {
+    /// OAuth client id, if fixed by the scenario.
+    pub client_id: Option<String>,
+    /// Granted scopes (full URLs).
+    pub scopes: BTreeSet<String>,
+    /// Trusted org units; `None` means the whole domain.
+    pub trusted_org_units: Option<Vec<String>>,
+    /// Trusted groups (their members are trusted wherever their org unit is).
+    pub trusted_groups: Vec<String>,
+}
+
+/// A change to apply to a tenant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Move a user to another org unit.
+    MoveUser {
+        /// Who.
+        email: String,
+        /// Where to.
+        org_unit: String,
+    },
+    /// Suspend a user.
+    SuspendUser(String),
+    /// Reactivate a user.
+    UnsuspendUser(String),
+    /// Take a scope away from the service account.
+    RevokeScope(String),
+    /// Give the service account a scope.
+    GrantScope(String),
+    /// Replace the trusted org units.
+    TrustOrgUnits(Vec<String>),
+    /// Add a fault rule.
+    AddFault(FaultRule),
+}
+
+/// An action and when it happens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimedAction {
+    /// Virtual time at which it applies.
+    pub at: DateTime<Utc>,
+    /// What happens.
+    pub action: Action,
+}
+
+/// One problem found in a scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// 1-based line, when known.
+    pub line: Option<u64>,
+    /// 1-based column, when known.
+    pub column: Option<u64>,
+    /// Dotted path of the field, e.g. `google.users[2].org_unit`.
+    pub field: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+/// Everything wrong with a scenario source.
+#[derive(Debug, Clone, Error)]
+pub struct ScenarioError {
+    /// File name or other label of the source.
+    pub source_name: String,
+    /// All problems, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}", self.source_name)?;
+            if let Some(line) = d.line {
+                write!(f, ":{line}")?;
+                if let Some(col) = d.column {
+                    write!(f, ":{col}")?;
+                }
+            }
+            if d.field.is_empty() {
+                write!(f, ": {}", d.message)?;
+            } else {
+                write!(f, ": {}: {}", d.field, d.message)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parses and checks scenario text. `source_name` labels diagnostics (a path, or
+/// `<admin API>`).
+pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    let spec: ScenarioSpec = serde_saphyr::from_str(text).map_err(|e| syntax_error(source_name, &e))?;
+    validate::check(source_name, spec)
+}
+
+/// Checks a spec built in code (e.g. from Gherkin tables).
+pub fn from_spec(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, ScenarioError> {
+    validate::check(source_name, spec)
+}
+
+/// Reads, parses and checks a scenario file.
+pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+        source_name: name.clone(),
+        diagnostics: vec![Diagnostic { line: None, column: None, field: String::new(), message: format!("cannot read file: {e}") }],
+    })?;
+    parse(&name, &text)
+}
+
+fn syntax_error(source_name: &str, e: &serde_saphyr::Error) -> ScenarioError {
+    let location = e.location();
+    let full = e.to_string();
+    // The crate's message carries a rendered snippet after the first line; the first
+    // line is the message proper, and we print our own `file:line:col` prefix.
+    let message = full.lines().next().unwrap_or("invalid YAML").trim().to_string();
+    let message = strip_location_prefix(&message);
+    ScenarioError {
+        source_name: source_name.to_string(),
+        diagnostics: vec![Diagnostic {
+            line: location.map(|l| l.line()).filter(|l| *l > 0),
+            column: location.map(|l| l.column()).filter(|c| *c > 0),
+            field: String::new(),
+            message,
+        }],
+    }
+}
+
+/// Drops a leading "line N column M: " (the crate's own prefix) from a message.
+fn strip_location_prefix(message: &str) -> String {
+    let m = message.trim_start_matches("error: ");
+    if let Some(rest) = m.strip_prefix("line ")
+        && let Some(idx) = rest.find(": ")
+        && rest[..idx].split_whitespace().count() <= 3
+    {
+        return rest[idx + 2..].to_string();
+    }
+    m.to_string()
+}

@@ -1,0 +1,433 @@
+//! The scenario file as written: serde types mirroring the YAML, with source spans on the
+//! values that semantic checks need to point at.
+//!
+//! These types are deliberately close to the text (strings for times and durations,
+//! short scope names) so that they can also be built in code (the harness's inline
+//! Gherkin tables) and serialised back to YAML. [`super::validate`] turns them into the
+//! checked [`super::Scenario`].
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+/// A value with its place in the source. Built in code, it has an unknown location.
+pub type Sp<T> = Spanned<T>;
+
+/// Wraps a value built in code (no source location).
+pub fn sp<T>(value: T) -> Sp<T> {
+    Spanned::new(value, serde_saphyr::Location::UNKNOWN, serde_saphyr::Location::UNKNOWN)
+}
+
+/// Top level of a scenario file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    /// Name; also the default tenant id when loaded.
+    pub name: Sp<String>,
+    /// What the scenario reproduces, in prose.
+    #[serde(default)]
+    pub description: String,
+    /// Seed for every random choice (ids, tokens, keys).
+    #[serde(default)]
+    pub seed: u64,
+    /// Virtual start time, RFC 3339.
+    pub clock: Sp<String>,
+    /// The Google Workspace tenant, if the scenario has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub google: Option<GoogleSpec>,
+    /// The recording product's own configuration.
+    #[serde(default)]
+    pub company: CompanySpec,
+    /// Changes applied as the virtual clock passes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimelineStepSpec>,
+    /// Faults active from load time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<FaultSpec>,
+}
+
+/// A Google Workspace tenant.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoogleSpec {
+    /// Primary domain, e.g. `acme.example`.
+    pub domain: Sp<String>,
+    /// Customer id (`C0…`); generated from the seed when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// Org unit paths (`/Sales/NA`); parents are created implicitly; `/` always exists.
+    #[serde(default)]
+    pub org_units: Vec<Sp<String>>,
+    /// Groups, for group-scoped app access.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupSpec>,
+    /// Users of the directory.
+    #[serde(default)]
+    pub users: Vec<UserSpec>,
+    /// What the recorder's service account may do in this tenant.
+    #[serde(default)]
+    pub app_access: AppAccessSpec,
+}
+
+/// A Google group.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    /// Group address.
+    pub email: Sp<String>,
+    /// Member addresses (users of the tenant).
+    #[serde(default)]
+    pub members: Vec<Sp<String>>,
+}
+
+/// A directory user and their calendars.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserSpec {
+    /// Primary email.
+    pub email: Sp<String>,
+    /// Full name ("Ada Lovelace"); derived from the address when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Org unit path; `/` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_unit: Option<Sp<String>>,
+    /// Super admin.
+    #[serde(default)]
+    pub admin: bool,
+    /// Suspended accounts exist in the directory but cannot be impersonated.
+    #[serde(default)]
+    pub suspended: bool,
+    /// Events on the user's primary calendar.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventSpec>,
+    /// Secondary calendars the user owns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calendars: Vec<CalendarSpec>,
+}
+
+/// A secondary calendar.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarSpec {
+    /// Display name.
+    pub summary: String,
+    /// Its events.
+    #[serde(default)]
+    pub events: Vec<EventSpec>,
+}
+
+/// A calendar event.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSpec {
+    /// Title (`summary` in the API).
+    pub title: String,
+    /// RFC 3339 time or offset from the scenario clock (`+2h`).
+    pub start: Sp<String>,
+    /// Length, e.g. `45m`; 30m when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<Sp<String>>,
+    /// Organizer; the calendar's owner when absent. Must be a user when in the domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organizer: Option<Sp<String>>,
+    /// Invitees.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attendees: Vec<AttendeeSpec>,
+    /// `default`, `public`, `private` or `confidential`.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Location text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Web-conference link. A Meet link becomes `hangoutLink` + `conferenceData`; any
+    /// other link goes into `location` (and the description) as calendar invites carry it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conference: Option<String>,
+}
+
+/// An invitee.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttendeeSpec {
+    /// Address (anyone; need not be a user).
+    pub email: Sp<String>,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Response status.
+    #[serde(default)]
+    pub response: ResponseStatus,
+    /// Optional attendee.
+    #[serde(default)]
+    pub optional: bool,
+}
+
+/// Calendar visibility, as the Calendar API names it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// The calendar's default.
+    #[default]
+    Default,
+    /// Public.
+    Public,
+    /// Private ("marked private").
+    Private,
+    /// Confidential.
+    Confidential,
+}
+
+/// An attendee's answer, as the Calendar API names it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ResponseStatus {
+    /// No answer yet.
+    #[default]
+    NeedsAction,
+    /// Accepted.
+    Accepted,
+    /// Tentative.
+    Tentative,
+    /// Declined.
+    Declined,
+}
+
+/// Domain-wide delegation granted to the recorder's service account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppAccessSpec {
+    /// The service account's OAuth client id; generated from the seed when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Granted scopes: full URLs or short names (`calendar.readonly`).
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<Sp<String>>,
+    /// When set, only users in these org units (or below) may be impersonated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trusted_org_units: Option<Vec<Sp<String>>>,
+    /// When set, users in these groups may be impersonated too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted_groups: Vec<Sp<String>>,
+}
+
+impl Default for AppAccessSpec {
+    fn default() -> Self {
+        Self { client_id: None, scopes: default_scopes(), trusted_org_units: None, trusted_groups: vec![] }
+    }
+}
+
+fn default_scopes() -> Vec<Sp<String>> {
+    ["admin.directory.user.readonly", "calendar.readonly", "gmail.readonly"]
+        .into_iter()
+        .map(|s| sp(s.to_string()))
+        .collect()
+}
+
+/// The recording product's configuration for this company.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompanySpec {
+    /// Company name.
+    #[serde(default)]
+    pub name: String,
+    /// How the company connects to Google Workspace.
+    #[serde(default)]
+    pub google: ProviderConnectionSpec,
+    /// Company-wide import toggles.
+    #[serde(default)]
+    pub import: ImportSpec,
+    /// Team members.
+    #[serde(default)]
+    pub team: Vec<TeamMemberSpec>,
+}
+
+/// Connection mode to an email/calendar provider.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionMode {
+    /// Not connected.
+    #[default]
+    None,
+    /// An admin connected the whole company.
+    CompanyWide,
+    /// Each member connects their own mailbox.
+    UserByUser,
+}
+
+/// The company's connection to one provider.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderConnectionSpec {
+    /// Mode.
+    #[serde(default)]
+    pub connection: ConnectionMode,
+    /// The provider admin who connected company-wide (impersonated for the directory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<Sp<String>>,
+    /// "Import settings" permission given on the provider settings page.
+    #[serde(default = "yes")]
+    pub import_permission: bool,
+    /// The recorder was authorized to read email.
+    #[serde(default = "yes")]
+    pub email_authorized: bool,
+}
+
+impl Default for ProviderConnectionSpec {
+    fn default() -> Self {
+        Self { connection: ConnectionMode::None, admin: None, import_permission: true, email_authorized: true }
+    }
+}
+
+/// Company-wide data-capture toggles.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportSpec {
+    /// Import calendar meetings.
+    #[serde(default = "yes")]
+    pub calendar: bool,
+    /// Import emails.
+    #[serde(default)]
+    pub email: bool,
+    /// Import non-recorded meetings.
+    #[serde(default)]
+    pub non_recorded_meetings: bool,
+}
+
+impl Default for ImportSpec {
+    fn default() -> Self {
+        Self { calendar: true, email: false, non_recorded_meetings: false }
+    }
+}
+
+/// Seat types. Only `recorder` allows recording web conferences.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Seat {
+    /// A seat that records.
+    #[default]
+    Recorder,
+    /// A viewing seat (no recording).
+    Viewer,
+    /// No seat.
+    None,
+}
+
+/// A team member of the company.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamMemberSpec {
+    /// Address (usually a user of the provider tenant).
+    pub email: Sp<String>,
+    /// Seat.
+    #[serde(default)]
+    pub seat: Seat,
+    /// Data-capture toggles.
+    #[serde(default)]
+    pub capture: CaptureSpec,
+    /// User-by-user mode: the member connected their mailbox.
+    #[serde(default)]
+    pub connected: bool,
+}
+
+/// A member's data-capture toggles (Team members > [User] > Data capture).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaptureSpec {
+    /// Record web conferences.
+    #[serde(default = "yes")]
+    pub web_conferences: bool,
+    /// Import calendar.
+    #[serde(default = "yes")]
+    pub calendar: bool,
+    /// Import email.
+    #[serde(default)]
+    pub email: bool,
+    /// Import non-recorded meetings.
+    #[serde(default)]
+    pub non_recorded_meetings: bool,
+    /// Never record meetings this member attends.
+    #[serde(default)]
+    pub never_record: bool,
+}
+
+impl Default for CaptureSpec {
+    fn default() -> Self {
+        Self { web_conferences: true, calendar: true, email: false, non_recorded_meetings: false, never_record: false }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A timed change. Exactly one action field must be set.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimelineStepSpec {
+    /// When: offset from the scenario clock (`+10m`) or RFC 3339. Immediate when absent
+    /// (only meaningful through the admin API).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Sp<String>>,
+    /// Move a user to another org unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub move_user: Option<MoveUserSpec>,
+    /// Suspend a user (by email).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspend_user: Option<Sp<String>>,
+    /// Reactivate a suspended user (by email).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsuspend_user: Option<Sp<String>>,
+    /// Remove a scope from the service account's grant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoke_scope: Option<Sp<String>>,
+    /// Add a scope to the service account's grant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_scope: Option<Sp<String>>,
+    /// Replace the trusted org units (empty list: nobody; `["/"]`: everyone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_org_units: Option<Vec<Sp<String>>>,
+    /// Add a fault rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<FaultSpec>,
+}
+
+/// Arguments of `move_user`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveUserSpec {
+    /// Who.
+    pub email: Sp<String>,
+    /// Destination org unit path.
+    pub org_unit: Sp<String>,
+}
+
+/// A fault rule as written in a scenario (times as offsets or RFC 3339).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultSpec {
+    /// `token`, `directory`, `calendar` or `gmail`.
+    pub api: Sp<String>,
+    /// Only for calls acting as this user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Status to answer (400–599).
+    pub status: Sp<u16>,
+    /// Provider reason, e.g. `rateLimitExceeded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// `Retry-After` seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    /// Number of failing calls; unlimited within the window when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// Window start (offset or RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Sp<String>>,
+    /// Window end, exclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<Sp<String>>,
+}

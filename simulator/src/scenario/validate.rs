@@ -1,0 +1,477 @@
+//! Turns a [`ScenarioSpec`] into a checked [`Scenario`], collecting every problem.
+//!
+//! Rules enforced here: times and durations parse; emails look like emails and are unique;
+//! org units are absolute paths (parents are implied); users' org units, trusted org
+//! units and groups exist; an event organizer inside the tenant's domain must be a user
+//! (an external organizer is an ordinary received invite; an attendee may be anyone);
+//! team member emails are unique; each timeline step does exactly one thing and refers
+//! to things that exist; faults name a known API and an error status.
+
+use std::collections::{BTreeSet, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::spec::{self, EventSpec, FaultSpec, ScenarioSpec, Sp, TimelineStepSpec};
+use super::{
+    Action, AppAccess, Attendee, Calendar, Diagnostic, Event, GoogleWorkspace, Group, Scenario, ScenarioError,
+    TimedAction, User,
+};
+use crate::clock::{parse_duration, parse_instant};
+use crate::faults::FaultRule;
+
+/// APIs a fault rule may target.
+pub const FAULT_APIS: &[&str] = &["token", "directory", "calendar", "gmail"];
+
+struct Checker {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Checker {
+    fn at<T>(&mut self, value: &Sp<T>, field: impl Into<String>, message: impl Into<String>) {
+        let (line, column) = (value.referenced.line(), value.referenced.column());
+        self.diagnostics.push(Diagnostic {
+            line: (line > 0).then_some(line),
+            column: (line > 0 && column > 0).then_some(column),
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    fn instant(&mut self, value: &Sp<String>, field: &str, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match parse_instant(&value.value, start) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.at(value, field, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn email(&mut self, value: &Sp<String>, field: &str) -> String {
+        let email = value.value.trim().to_ascii_lowercase();
+        let valid = email.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'));
+        if !valid {
+            self.at(value, field, format!("`{}` is not an email address (expected name@domain.tld)", value.value));
+        }
+        email
+    }
+}
+
+/// Expands a short scope name (`calendar.readonly`) to its URL; full URLs and OpenID
+/// scopes are kept as they are.
+pub fn expand_scope(scope: &str) -> String {
+    let s = scope.trim();
+    if s.starts_with("https://") || matches!(s, "openid" | "email" | "profile") {
+        s.to_string()
+    } else {
+        format!("https://www.googleapis.com/auth/{s}")
+    }
+}
+
+pub(super) fn check(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, ScenarioError> {
+    let mut c = Checker { diagnostics: Vec::new() };
+    if spec.name.value.trim().is_empty() {
+        c.at(&spec.name, "name", "must not be empty");
+    } else if !spec.name.value.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_') {
+        c.at(&spec.name, "name", "use only letters, digits, `-` and `_` (it becomes the tenant id in URLs)");
+    }
+    let start = match DateTime::parse_from_rfc3339(spec.clock.value.trim()) {
+        Ok(t) => t.with_timezone(&Utc),
+        Err(_) => {
+            c.at(&spec.clock, "clock", format!("`{}` is not an RFC 3339 time like 2025-03-10T09:00:00Z", spec.clock.value));
+            DateTime::<Utc>::UNIX_EPOCH
+        }
+    };
+
+    let google = spec.google.as_ref().map(|g| check_google(&mut c, g, start));
+
+    // Company.
+    let mut seen = HashSet::new();
+    for (i, m) in spec.company.team.iter().enumerate() {
+        let field = format!("company.team[{i}].email");
+        let email = c.email(&m.email, &field);
+        if !seen.insert(email.clone()) {
+            c.at(&m.email, field, format!("team member {email} is listed twice"));
+        }
+    }
+    if let Some(admin) = &spec.company.google.admin {
+        let email = c.email(admin, "company.google.admin");
+        match &google {
+            Some(g) if !g.users.iter().any(|u| u.email == email) => {
+                c.at(admin, "company.google.admin", format!("{email} is not a user of the Google tenant"))
+            }
+            None => c.at(admin, "company.google.admin", "the scenario has no `google` tenant"),
+            _ => {}
+        }
+    }
+    if spec.company.google.connection == spec::ConnectionMode::CompanyWide
+        && spec.company.google.admin.is_none()
+        && google.is_some()
+    {
+        c.diagnostics.push(Diagnostic {
+            line: None,
+            column: None,
+            field: "company.google.admin".into(),
+            message: "a company_wide connection needs `admin:` (the Google admin who connected)".into(),
+        });
+    }
+
+    // Timeline.
+    let mut timeline = Vec::new();
+    for (i, step) in spec.timeline.iter().enumerate() {
+        let field = format!("timeline[{i}]");
+        let Some(at_spec) = &step.at else {
+            c.diagnostics.push(Diagnostic {
+                line: None,
+                column: None,
+                field: field.clone(),
+                message: "a timeline step needs `at:` (like `+10m`)".into(),
+            });
+            continue;
+        };
+        let at = c.instant(at_spec, &format!("{field}.at"), start);
+        match resolve_action(step, start) {
+            Ok(action) => {
+                if let Some(g) = &google {
+                    check_action_refs(&mut c, step, &action, g, &field);
+                }
+                if let Some(at) = at {
+                    if at < start {
+                        c.at(at_spec, format!("{field}.at"), "is before the scenario clock; use a `+` offset");
+                    }
+                    timeline.push(TimedAction { at, action });
+                }
+            }
+            Err(message) => c.at(at_spec, field, message),
+        }
+    }
+    timeline.sort_by_key(|t| t.at);
+
+    let mut faults = Vec::new();
+    for (i, f) in spec.faults.iter().enumerate() {
+        match fault_rule(f, start) {
+            Ok(rule) => faults.push(rule),
+            Err((at, message)) => c.at(at.unwrap_or(&f.api), format!("faults[{i}]"), message),
+        }
+    }
+
+    if c.diagnostics.is_empty() {
+        Ok(Scenario {
+            name: spec.name.value.clone(),
+            description: spec.description.clone(),
+            seed: spec.seed,
+            start,
+            google,
+            company: spec.company.clone(),
+            timeline,
+            faults,
+            spec,
+        })
+    } else {
+        c.diagnostics.sort_by_key(|d| (d.line.unwrap_or(u64::MAX), d.column.unwrap_or(0)));
+        Err(ScenarioError { source_name: source_name.to_string(), diagnostics: c.diagnostics })
+    }
+}
+
+fn check_google(c: &mut Checker, g: &spec::GoogleSpec, start: DateTime<Utc>) -> GoogleWorkspace {
+    let domain = g.domain.value.trim().to_ascii_lowercase();
+    if domain.is_empty() || !domain.contains('.') {
+        c.at(&g.domain, "google.domain", "must be a domain like acme.example");
+    }
+    let mut org_units: BTreeSet<String> = BTreeSet::from(["/".to_string()]);
+    for (i, ou) in g.org_units.iter().enumerate() {
+        let path = ou.value.trim().trim_end_matches('/');
+        if !ou.value.trim().starts_with('/') || path.contains("//") {
+            c.at(ou, format!("google.org_units[{i}]"), format!("`{}` is not an org unit path like /Sales/NA", ou.value));
+            continue;
+        }
+        // Parents are implied: /Sales/NA declares /Sales too.
+        let mut prefix = String::new();
+        for part in path.split('/').filter(|p| !p.is_empty()) {
+            prefix.push('/');
+            prefix.push_str(part);
+            org_units.insert(prefix.clone());
+        }
+    }
+    let ou_hint = || org_units.iter().cloned().collect::<Vec<_>>().join(", ");
+
+    let mut users = Vec::new();
+    let mut emails = HashSet::new();
+    for (i, u) in g.users.iter().enumerate() {
+        let field = format!("google.users[{i}]");
+        let email = c.email(&u.email, &format!("{field}.email"));
+        if !emails.insert(email.clone()) {
+            c.at(&u.email, format!("{field}.email"), format!("{email} is listed twice; emails must be unique"));
+        }
+        if !email.ends_with(&format!("@{domain}")) {
+            c.at(&u.email, format!("{field}.email"), format!("{email} is not in the tenant's domain {domain}"));
+        }
+        let org_unit = match &u.org_unit {
+            Some(ou) => {
+                let path = normalize_ou(&ou.value);
+                if !org_units.contains(&path) {
+                    c.at(ou, format!("{field}.org_unit"), format!("org unit `{path}` is not declared; declared: {}", ou_hint()));
+                }
+                path
+            }
+            None => "/".to_string(),
+        };
+        let (given_name, family_name) = split_name(u.name.as_deref(), &email);
+        users.push(User {
+            email,
+            given_name,
+            family_name,
+            org_unit,
+            admin: u.admin,
+            suspended: u.suspended,
+            calendars: Vec::new(),
+        });
+    }
+
+    // Events need the full user list (organizers), so they come second.
+    for (i, u) in g.users.iter().enumerate() {
+        let owner = users[i].email.clone();
+        let mut calendars =
+            vec![Calendar { summary: owner.clone(), primary: true, events: Vec::new() }];
+        for (j, e) in u.events.iter().enumerate() {
+            if let Some(ev) = check_event(c, e, &format!("google.users[{i}].events[{j}]"), &owner, &domain, &emails, start) {
+                calendars[0].events.push(ev);
+            }
+        }
+        for (k, cal) in u.calendars.iter().enumerate() {
+            let mut calendar = Calendar { summary: cal.summary.clone(), primary: false, events: Vec::new() };
+            for (j, e) in cal.events.iter().enumerate() {
+                let field = format!("google.users[{i}].calendars[{k}].events[{j}]");
+                if let Some(ev) = check_event(c, e, &field, &owner, &domain, &emails, start) {
+                    calendar.events.push(ev);
+                }
+            }
+            calendars.push(calendar);
+        }
+        users[i].calendars = calendars;
+    }
+
+    let mut groups = Vec::new();
+    for (i, gr) in g.groups.iter().enumerate() {
+        let email = c.email(&gr.email, &format!("google.groups[{i}].email"));
+        let mut members = Vec::new();
+        for (j, m) in gr.members.iter().enumerate() {
+            let member = c.email(m, &format!("google.groups[{i}].members[{j}]"));
+            if member.ends_with(&format!("@{domain}")) && !emails.contains(&member) {
+                c.at(m, format!("google.groups[{i}].members[{j}]"), format!("{member} is not a user of the tenant"));
+            }
+            members.push(member);
+        }
+        groups.push(Group { email, members });
+    }
+
+    let access = &g.app_access;
+    let scopes = access.scopes.iter().map(|s| expand_scope(&s.value)).collect();
+    let trusted_org_units = access.trusted_org_units.as_ref().map(|list| {
+        list.iter()
+            .enumerate()
+            .map(|(i, ou)| {
+                let path = normalize_ou(&ou.value);
+                if !org_units.contains(&path) {
+                    c.at(ou, format!("google.app_access.trusted_org_units[{i}]"), format!("org unit `{path}` is not declared; declared: {}", ou_hint()));
+                }
+                path
+            })
+            .collect()
+    });
+    let trusted_groups = access
+        .trusted_groups
+        .iter()
+        .enumerate()
+        .map(|(i, gr)| {
+            let email = gr.value.trim().to_ascii_lowercase();
+            if !groups.iter().any(|g| g.email == email) {
+                c.at(gr, format!("google.app_access.trusted_groups[{i}]"), format!("group {email} is not declared under google.groups"));
+            }
+            email
+        })
+        .collect();
+
+    GoogleWorkspace {
+        domain,
+        customer_id: g.customer_id.clone(),
+        org_units: org_units.into_iter().collect(),
+        groups,
+        users,
+        app_access: AppAccess { client_id: access.client_id.clone(), scopes, trusted_org_units, trusted_groups },
+    }
+}
+
+fn check_event(
+    c: &mut Checker,
+    e: &EventSpec,
+    field: &str,
+    owner: &str,
+    domain: &str,
+    users: &HashSet<String>,
+    start: DateTime<Utc>,
+) -> Option<Event> {
+    let begins = c.instant(&e.start, &format!("{field}.start"), start);
+    let length = match &e.duration {
+        Some(d) => match parse_duration(&d.value) {
+            Ok(len) if len > Duration::zero() => Some(len),
+            Ok(_) => {
+                c.at(d, format!("{field}.duration"), "must be longer than zero");
+                None
+            }
+            Err(err) => {
+                c.at(d, format!("{field}.duration"), err.to_string());
+                None
+            }
+        },
+        None => Some(Duration::minutes(30)),
+    };
+    let organizer = match &e.organizer {
+        Some(o) => {
+            let email = c.email(o, &format!("{field}.organizer"));
+            if email.ends_with(&format!("@{domain}")) && !users.contains(&email) {
+                c.at(o, format!("{field}.organizer"), format!("organizer {email} is not a user of the tenant; add them under google.users"));
+            }
+            email
+        }
+        None => owner.to_string(),
+    };
+    let attendees = e
+        .attendees
+        .iter()
+        .enumerate()
+        .map(|(k, a)| Attendee {
+            email: c.email(&a.email, &format!("{field}.attendees[{k}].email")),
+            name: a.name.clone(),
+            response: a.response,
+            optional: a.optional,
+        })
+        .collect();
+    let (begins, length) = (begins?, length?);
+    Some(Event {
+        title: e.title.clone(),
+        start: begins,
+        end: begins + length,
+        organizer,
+        attendees,
+        visibility: e.visibility,
+        description: e.description.clone(),
+        location: e.location.clone(),
+        conference: e.conference.clone(),
+    })
+}
+
+/// Reads the one action of a timeline step (or an admin API action). References are not
+/// checked here; the tenant checks them when the action is applied.
+pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<Action, String> {
+    let mut actions = Vec::new();
+    if let Some(m) = &step.move_user {
+        actions.push(Action::MoveUser { email: m.email.value.trim().to_ascii_lowercase(), org_unit: normalize_ou(&m.org_unit.value) });
+    }
+    if let Some(e) = &step.suspend_user {
+        actions.push(Action::SuspendUser(e.value.trim().to_ascii_lowercase()));
+    }
+    if let Some(e) = &step.unsuspend_user {
+        actions.push(Action::UnsuspendUser(e.value.trim().to_ascii_lowercase()));
+    }
+    if let Some(s) = &step.revoke_scope {
+        actions.push(Action::RevokeScope(expand_scope(&s.value)));
+    }
+    if let Some(s) = &step.grant_scope {
+        actions.push(Action::GrantScope(expand_scope(&s.value)));
+    }
+    if let Some(list) = &step.trust_org_units {
+        actions.push(Action::TrustOrgUnits(list.iter().map(|o| normalize_ou(&o.value)).collect()));
+    }
+    if let Some(f) = &step.fault {
+        actions.push(Action::AddFault(fault_rule(f, start).map_err(|(_, m)| m)?));
+    }
+    match actions.len() {
+        1 => Ok(actions.remove(0)),
+        0 => Err("names no action; use one of move_user, suspend_user, unsuspend_user, revoke_scope, grant_scope, trust_org_units, fault".into()),
+        _ => Err("names more than one action; split it into separate steps".into()),
+    }
+}
+
+fn check_action_refs(c: &mut Checker, step: &TimelineStepSpec, action: &Action, g: &GoogleWorkspace, field: &str) {
+    let has_user = |e: &str| g.users.iter().any(|u| u.email == e);
+    let has_ou = |p: &str| g.org_units.iter().any(|o| o == p);
+    match action {
+        Action::MoveUser { email, org_unit } => {
+            let m = step.move_user.as_ref().expect("move_user action comes from move_user");
+            if !has_user(email) {
+                c.at(&m.email, format!("{field}.move_user.email"), format!("{email} is not a user of the tenant"));
+            }
+            if !has_ou(org_unit) {
+                c.at(&m.org_unit, format!("{field}.move_user.org_unit"), format!("org unit `{org_unit}` is not declared"));
+            }
+        }
+        Action::SuspendUser(email) | Action::UnsuspendUser(email) if !has_user(email) => {
+            let at = step.suspend_user.as_ref().or(step.unsuspend_user.as_ref()).expect("set");
+            c.at(at, field.to_string(), format!("{email} is not a user of the tenant"));
+        }
+        Action::TrustOrgUnits(list) => {
+            for (i, ou) in list.iter().enumerate() {
+                if !has_ou(ou) {
+                    let at = &step.trust_org_units.as_ref().expect("set")[i];
+                    c.at(at, format!("{field}.trust_org_units[{i}]"), format!("org unit `{ou}` is not declared"));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+type FaultProblem<'a> = (Option<&'a Sp<String>>, String);
+
+fn fault_rule(f: &FaultSpec, start: DateTime<Utc>) -> Result<FaultRule, FaultProblem<'_>> {
+    let api = f.api.value.trim().to_string();
+    if !FAULT_APIS.contains(&api.as_str()) {
+        return Err((Some(&f.api), format!("api `{api}` is unknown; use one of {}", FAULT_APIS.join(", "))));
+    }
+    if !(400..=599).contains(&f.status.value) {
+        return Err((None, format!("status {} is not an error status (400–599)", f.status.value)));
+    }
+    let time = |v: &'_ Option<Sp<String>>| -> Result<Option<DateTime<Utc>>, String> {
+        v.as_ref().map(|s| parse_instant(&s.value, start).map_err(|e| e.to_string())).transpose()
+    };
+    let from = time(&f.from).map_err(|m| (f.from.as_ref(), m))?;
+    let until = time(&f.until).map_err(|m| (f.until.as_ref(), m))?;
+    Ok(FaultRule {
+        api,
+        user: f.user.as_ref().map(|u| u.trim().to_ascii_lowercase()),
+        status: f.status.value,
+        reason: f.reason.clone(),
+        retry_after: f.retry_after,
+        count: f.count,
+        from,
+        until,
+    })
+}
+
+fn normalize_ou(path: &str) -> String {
+    let p = path.trim().trim_end_matches('/');
+    if p.is_empty() { "/".into() } else { p.to_string() }
+}
+
+fn split_name(name: Option<&str>, email: &str) -> (String, String) {
+    let full = match name {
+        Some(n) if !n.trim().is_empty() => n.trim().to_string(),
+        _ => email
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .split(['.', '_', '-'])
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let mut cs = p.chars();
+                cs.next().map(|f| f.to_uppercase().chain(cs).collect::<String>()).unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    match full.rsplit_once(' ') {
+        Some((given, family)) => (given.to_string(), family.to_string()),
+        None => (full.clone(), String::new()),
+    }
+}

@@ -1,0 +1,117 @@
+//! The HTTP server: one router for every provider and the admin API, wrapped in the
+//! middleware that strips a `/t/{tenant}` pin and journals every provider request.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::Uri;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tower::Layer;
+
+use crate::Simulator;
+use crate::journal::JournalEntry;
+use crate::reply::Attribution;
+
+/// The tenant a request was pinned to by its `/t/{tenant}` prefix.
+#[derive(Debug, Clone)]
+pub(crate) struct PinnedTenant(pub String);
+
+fn router(sim: Simulator) -> Router {
+    Router::new()
+        .merge(crate::google::routes())
+        .merge(crate::admin::routes())
+        .fallback(unknown_route)
+        .with_state(sim)
+}
+
+async fn unknown_route(uri: Uri) -> Response {
+    let body = serde_json::json!({
+        "error": { "code": 404, "message": format!("The simulator has no route for {}", uri.path()), "status": "NOT_FOUND" }
+    });
+    (axum::http::StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+}
+
+/// Serves until `shutdown` resolves.
+pub(crate) async fn run(
+    sim: Simulator,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = axum::middleware::from_fn_with_state(sim.clone(), pin_and_journal).layer(router(sim));
+    axum::serve(listener, axum::ServiceExt::<Request>::into_make_service(app)).with_graceful_shutdown(shutdown).await
+}
+
+/// A server running in a background task; dropping it stops the server.
+pub struct RunningServer {
+    addr: SocketAddr,
+    _shutdown: oneshot::Sender<()>,
+}
+
+impl RunningServer {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://{addr}`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+pub(crate) async fn start(sim: Simulator, addr: SocketAddr) -> std::io::Result<RunningServer> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let stop = async move {
+            let _ = rx.await;
+        };
+        if let Err(e) = run(sim, listener, stop).await {
+            tracing::error!("simulator server stopped: {e}");
+        }
+    });
+    Ok(RunningServer { addr, _shutdown: tx })
+}
+
+async fn pin_and_journal(State(sim): State<Simulator>, mut req: Request, next: Next) -> Response {
+    let method = req.method().to_string();
+    let mut path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or_default().to_string();
+    if let Some(rest) = path.strip_prefix("/t/") {
+        let (tenant, remainder) = rest.split_once('/').unwrap_or((rest, ""));
+        let tenant = tenant.to_string();
+        let new_path = format!("/{remainder}");
+        let pq = if query.is_empty() { new_path.clone() } else { format!("{new_path}?{query}") };
+        let mut parts = req.uri().clone().into_parts();
+        match pq.parse() {
+            Ok(p) => parts.path_and_query = Some(p),
+            Err(_) => return unknown_route(req.uri().clone()).await,
+        }
+        if let Ok(uri) = Uri::from_parts(parts) {
+            *req.uri_mut() = uri;
+        }
+        req.extensions_mut().insert(PinnedTenant(tenant));
+        path = new_path;
+    }
+    let response = next.run(req).await;
+    if !path.starts_with("/_sim") {
+        let who = response.extensions().get::<Attribution>().cloned().unwrap_or_default();
+        sim.journal_lock().record(JournalEntry {
+            seq: 0,
+            tenant: who.tenant,
+            at: who.at,
+            provider: crate::google::owns_path(&path).then_some("google").unwrap_or("unknown").to_string(),
+            method,
+            path,
+            query,
+            status: response.status().as_u16(),
+            subject: who.subject,
+        });
+    }
+    response
+}
