@@ -1,1 +1,125 @@
-//! placeholder
+//! The reference sync and recording engine. It talks HTTP to provider APIs (real or
+//! simulated, by base URL), imports the directory and calendars, and computes the Team
+//! members page.
+//!
+//! This crate knows nothing about the simulator or cucumber: the harness drives it
+//! through [`Engine`] and gives it a [`Clock`]; a product team's own engine can replace
+//! it behind the harness's adapter trait.
+//!
+//! # Layout
+//! - [`Engine`] (this file): the facade — `sync`, `team_page`, `meetings`.
+//! - [`settings`]: the company's configuration.
+//! - [`google`]: the Google Workspace client (tokens, Directory, Calendar).
+//! - [`http`]: retries with backoff and `Retry-After`, on the engine's clock.
+//! - `sync`: one sync run; [`store`]: what was imported; [`page`]: the Team members page.
+
+pub mod clock;
+pub mod error;
+pub mod google;
+pub mod http;
+pub mod page;
+pub mod settings;
+pub mod store;
+mod sync;
+
+use std::sync::{Arc, Mutex};
+
+pub use clock::{BoxFuture, Clock, SystemClock};
+pub use error::ProviderError;
+pub use http::RetryPolicy;
+pub use page::{Icon, IconKind, MemberRow, Notice, TeamMembersPage};
+pub use settings::CompanySettings;
+pub use store::ImportedMeeting;
+pub use sync::{SyncReport, SyncWindow};
+
+use google::{GoogleClient, GoogleEndpoints, ServiceAccountKeyFile};
+use store::SyncState;
+
+/// The engine for one company.
+pub struct Engine {
+    clock: Arc<dyn Clock>,
+    google: Option<GoogleClient>,
+    window: SyncWindow,
+    state: Mutex<SyncState>,
+}
+
+/// Configures an [`Engine`].
+#[must_use = "call .build() to get an Engine"]
+pub struct EngineBuilder {
+    clock: Arc<dyn Clock>,
+    retry: RetryPolicy,
+    window: SyncWindow,
+    google: Option<(GoogleEndpoints, ServiceAccountKeyFile)>,
+}
+
+impl EngineBuilder {
+    /// Uses `clock` for now and for waiting (a virtual clock under test).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Retry policy for every provider call.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Calendar read window.
+    pub fn window(mut self, window: SyncWindow) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// Connects to Google Workspace at `endpoints` with the service account `key`.
+    pub fn google(mut self, endpoints: GoogleEndpoints, key: ServiceAccountKeyFile) -> Self {
+        self.google = Some((endpoints, key));
+        self
+    }
+
+    /// Builds the engine; fails if the key file cannot be used.
+    pub fn build(self) -> Result<Engine, ProviderError> {
+        let http = http::HttpClient::new(self.clock.clone(), self.retry);
+        let google = match self.google {
+            Some((endpoints, key)) => Some(GoogleClient::new(http, self.clock.clone(), endpoints, key)?),
+            None => None,
+        };
+        Ok(Engine { clock: self.clock, google, window: self.window, state: Mutex::new(SyncState::default()) })
+    }
+}
+
+impl Engine {
+    /// A builder on the system clock with default retries.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder { clock: Arc::new(SystemClock), retry: RetryPolicy::default(), window: SyncWindow::default(), google: None }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, SyncState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reads the providers as `settings` say and updates what the engine knows.
+    pub async fn sync(&self, settings: &CompanySettings) -> SyncReport {
+        let started = self.clock.now();
+        let outcome = sync::read_provider(self.google.as_ref(), settings, started, self.window).await;
+        let finished = self.clock.now();
+        sync::apply(&mut self.state(), outcome, finished)
+    }
+
+    /// The Team members page for `settings` and the last sync.
+    pub fn team_page(&self, settings: &CompanySettings) -> TeamMembersPage {
+        page::team_members_page(settings, &self.state())
+    }
+
+    /// Every meeting imported so far, by start time.
+    pub fn meetings(&self) -> Vec<ImportedMeeting> {
+        let mut all: Vec<_> = self.state().meetings.values().cloned().collect();
+        all.sort_by(|a, b| (a.event.start, &a.event.ical_uid).cmp(&(b.event.start, &b.event.ical_uid)));
+        all
+    }
+
+    /// Directory users from the last successful directory sync.
+    pub fn directory(&self) -> Vec<google::DirectoryUser> {
+        self.state().directory.clone()
+    }
+}

@@ -1,0 +1,223 @@
+//! Directory and Calendar calls, with paging, returning the few fields the engine uses.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{GoogleClient, refusal, scopes};
+use crate::error::ProviderError;
+
+/// A directory user as the engine keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryUser {
+    /// Primary email.
+    pub email: String,
+    /// Full name.
+    pub name: String,
+    /// Org unit path.
+    pub org_unit: String,
+    /// Suspended.
+    pub suspended: bool,
+}
+
+/// An attendee of a calendar event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventAttendee {
+    /// Address.
+    pub email: String,
+    /// Response status as Google names it.
+    pub response: String,
+}
+
+/// A calendar event as the engine imports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarEvent {
+    /// Event id.
+    pub id: String,
+    /// iCalendar UID (same on every invitee's copy).
+    pub ical_uid: String,
+    /// Title.
+    pub title: String,
+    /// Start.
+    pub start: DateTime<Utc>,
+    /// End.
+    pub end: DateTime<Utc>,
+    /// Organizer address.
+    pub organizer: String,
+    /// Attendees.
+    pub attendees: Vec<EventAttendee>,
+    /// `default`, `public`, `private`, `confidential`.
+    pub visibility: String,
+    /// Description text.
+    pub description: Option<String>,
+    /// Location text.
+    pub location: Option<String>,
+    /// Meet link, if any.
+    pub hangout_link: Option<String>,
+    /// Last update.
+    pub updated: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UsersPage {
+    #[serde(default)]
+    users: Vec<RawUser>,
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawUser {
+    primary_email: String,
+    #[serde(default)]
+    name: RawName,
+    #[serde(default)]
+    org_unit_path: String,
+    #[serde(default)]
+    suspended: bool,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawName {
+    #[serde(default)]
+    full_name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EventsPage {
+    #[serde(default)]
+    items: Vec<RawEvent>,
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawEvent {
+    id: String,
+    #[serde(rename = "iCalUID", default)]
+    ical_uid: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    summary: String,
+    start: RawTime,
+    end: RawTime,
+    #[serde(default)]
+    organizer: Option<RawPerson>,
+    #[serde(default)]
+    attendees: Vec<RawAttendee>,
+    #[serde(default)]
+    visibility: Option<String>,
+    description: Option<String>,
+    location: Option<String>,
+    hangout_link: Option<String>,
+    updated: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawTime {
+    date_time: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize)]
+struct RawPerson {
+    email: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawAttendee {
+    email: String,
+    #[serde(default)]
+    response_status: String,
+}
+
+impl GoogleClient {
+    /// Every directory user, acting as the admin `admin`.
+    pub async fn list_users(&self, admin: &str) -> Result<Vec<DirectoryUser>, ProviderError> {
+        let token = self.token(admin, scopes::DIRECTORY).await?;
+        let url = format!("{}/users", self.endpoints().directory);
+        let mut users = Vec::new();
+        let mut page_token: Option<String> = None;
+        loop {
+            let mut query = vec![("customer", "my_customer".to_string()), ("maxResults", "500".into())];
+            if let Some(t) = &page_token {
+                query.push(("pageToken", t.clone()));
+            }
+            let answer = self.http().send(|c| c.get(&url).bearer_auth(&token).query(&query)).await?;
+            if !answer.status.is_success() {
+                return Err(refusal(answer.status.as_u16(), &answer.body));
+            }
+            let page: UsersPage =
+                serde_json::from_str(&answer.body).map_err(|e| ProviderError::Protocol(format!("users page: {e}")))?;
+            users.extend(page.users.into_iter().map(|u| DirectoryUser {
+                email: u.primary_email.to_ascii_lowercase(),
+                name: u.name.full_name,
+                org_unit: u.org_unit_path,
+                suspended: u.suspended,
+            }));
+            match page.next_page_token {
+                Some(next) => page_token = Some(next),
+                None => return Ok(users),
+            }
+        }
+    }
+
+    /// Events of `user`'s primary calendar overlapping `[from, to)`, acting as `user`.
+    pub async fn list_events(&self, user: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<CalendarEvent>, ProviderError> {
+        let token = self.token(user, scopes::CALENDAR).await?;
+        let url = format!("{}/calendars/primary/events", self.endpoints().calendar);
+        let mut events = Vec::new();
+        let mut page_token: Option<String> = None;
+        loop {
+            let mut query = vec![
+                ("timeMin", from.to_rfc3339()),
+                ("timeMax", to.to_rfc3339()),
+                ("singleEvents", "true".into()),
+                ("orderBy", "startTime".into()),
+                ("maxResults", "250".into()),
+            ];
+            if let Some(t) = &page_token {
+                query.push(("pageToken", t.clone()));
+            }
+            let answer = self.http().send(|c| c.get(&url).bearer_auth(&token).query(&query)).await?;
+            if !answer.status.is_success() {
+                return Err(refusal(answer.status.as_u16(), &answer.body));
+            }
+            let page: EventsPage =
+                serde_json::from_str(&answer.body).map_err(|e| ProviderError::Protocol(format!("events page: {e}")))?;
+            for raw in page.items {
+                if raw.status.as_deref() == Some("cancelled") {
+                    continue;
+                }
+                // All-day events (no dateTime) are not web conferences.
+                let (Some(start), Some(end)) = (raw.start.date_time, raw.end.date_time) else { continue };
+                events.push(CalendarEvent {
+                    ical_uid: raw.ical_uid.unwrap_or_else(|| raw.id.clone()),
+                    id: raw.id,
+                    title: raw.summary,
+                    start,
+                    end,
+                    organizer: raw.organizer.map(|o| o.email.to_ascii_lowercase()).unwrap_or_default(),
+                    attendees: raw
+                        .attendees
+                        .into_iter()
+                        .map(|a| EventAttendee { email: a.email.to_ascii_lowercase(), response: a.response_status })
+                        .collect(),
+                    visibility: raw.visibility.unwrap_or_else(|| "default".into()),
+                    description: raw.description,
+                    location: raw.location,
+                    hangout_link: raw.hangout_link,
+                    updated: raw.updated,
+                });
+            }
+            match page.next_page_token {
+                Some(next) => page_token = Some(next),
+                None => return Ok(events),
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! What the engine has imported and learned: directory users, each member's access
+//! outcome from the last sync, and meetings, deduplicated by iCalendar UID.
+//!
+//! Meetings are only ever added or updated, never dropped by a failing sync: a provider
+//! outage must not lose what was already imported (DC-06), and turning capture off keeps
+//! what was captured (DC-17).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ProviderError;
+use crate::google::{CalendarEvent, DirectoryUser};
+
+/// The outcome of reaching one kind of a member's data.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Access {
+    /// Not tried (capture off, company toggle off, not connected, never synced).
+    #[default]
+    NotAttempted,
+    /// The provider answered.
+    Ok,
+    /// The provider refused this member's data.
+    Refused(ProviderError),
+    /// The provider could not be reached within the retry budget.
+    Unreachable(ProviderError),
+}
+
+impl Access {
+    /// Classifies a provider call's result.
+    pub fn from_result<T>(result: &Result<T, ProviderError>) -> Self {
+        match result {
+            Ok(_) => Access::Ok,
+            Err(e @ ProviderError::Unreachable { .. }) => Access::Unreachable(e.clone()),
+            Err(e) => Access::Refused(e.clone()),
+        }
+    }
+}
+
+/// A member's access outcomes from the last sync.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberAccess {
+    /// Calendar data.
+    pub calendar: Access,
+    /// Email data.
+    pub email: Access,
+}
+
+/// A meeting imported from a calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedMeeting {
+    /// The event as last seen.
+    pub event: CalendarEvent,
+    /// Team members on whose calendar it was seen.
+    pub seen_on: BTreeSet<String>,
+    /// When it was first imported (engine clock).
+    pub first_imported: DateTime<Utc>,
+    /// When it was last refreshed.
+    pub last_seen: DateTime<Utc>,
+}
+
+/// Everything the engine knows between syncs.
+#[derive(Debug, Clone, Default)]
+pub struct SyncState {
+    /// Time of the last sync.
+    pub last_sync: Option<DateTime<Utc>>,
+    /// Directory users from the last successful directory sync.
+    pub directory: Vec<DirectoryUser>,
+    /// The last directory sync's failure, if it failed.
+    pub directory_error: Option<ProviderError>,
+    /// Per member (lower-case email).
+    pub members: BTreeMap<String, MemberAccess>,
+    /// Meetings by iCalendar UID.
+    pub meetings: BTreeMap<String, ImportedMeeting>,
+}
+
+impl SyncState {
+    /// Adds or refreshes a meeting seen on `member`'s calendar; true if it is new.
+    pub fn upsert_meeting(&mut self, member: &str, event: CalendarEvent, now: DateTime<Utc>) -> bool {
+        match self.meetings.get_mut(&event.ical_uid) {
+            Some(existing) => {
+                existing.event = event;
+                existing.seen_on.insert(member.to_string());
+                existing.last_seen = now;
+                false
+            }
+            None => {
+                let uid = event.ical_uid.clone();
+                let meeting = ImportedMeeting { event, seen_on: BTreeSet::from([member.to_string()]), first_imported: now, last_seen: now };
+                self.meetings.insert(uid, meeting);
+                true
+            }
+        }
+    }
+}
