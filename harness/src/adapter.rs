@@ -1,0 +1,84 @@
+//! How the harness drives an engine: a small trait, so the same steps can drive the
+//! reference engine in-process or, later, a product team's engine over HTTP.
+//!
+//! An adapter is created once per scenario, after the tenant is loaded, from a
+//! [`Connection`] (where the provider APIs are and the credentials a customer would hand
+//! over). Steps only call [`EngineAdapter::sync`] and [`EngineAdapter::team_page`].
+
+use std::sync::Arc;
+
+use engine::google::{GoogleEndpoints, ServiceAccountKeyFile};
+use engine::{BoxFuture, Clock, CompanySettings, Engine, ImportedMeeting, RetryPolicy, SyncReport, TeamMembersPage};
+use thiserror::Error;
+
+/// What an engine is given to connect to a tenant.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    /// Tenant id in the simulator.
+    pub tenant: String,
+    /// Admin API root (`http://127.0.0.1:port/_sim`).
+    pub admin_url: String,
+    /// Google API root pinned to the tenant, if the tenant has Google.
+    pub google_base_url: Option<String>,
+    /// The Google service-account key file, downloaded from the admin API.
+    pub google_key_file: Option<serde_json::Value>,
+}
+
+/// An engine could not be driven.
+#[derive(Debug, Error)]
+pub enum AdapterError {
+    /// Setting the engine up failed.
+    #[error("engine setup failed: {0}")]
+    Setup(String),
+    /// The engine failed to do what was asked.
+    #[error("engine call failed: {0}")]
+    Call(String),
+}
+
+/// An engine under test.
+pub trait EngineAdapter: Send + Sync {
+    /// A short name for reports.
+    fn name(&self) -> &str;
+    /// Runs one sync with `settings`.
+    fn sync<'a>(&'a self, settings: &'a CompanySettings) -> BoxFuture<'a, Result<SyncReport, AdapterError>>;
+    /// The Team members page for `settings`.
+    fn team_page<'a>(&'a self, settings: &'a CompanySettings) -> BoxFuture<'a, Result<TeamMembersPage, AdapterError>>;
+    /// Meetings imported so far.
+    fn meetings(&self) -> BoxFuture<'_, Result<Vec<ImportedMeeting>, AdapterError>>;
+}
+
+/// The reference engine, in-process, on the tenant's virtual clock.
+pub struct ReferenceEngine {
+    engine: Engine,
+}
+
+impl ReferenceEngine {
+    /// Connects the reference engine to a tenant.
+    pub fn connect(conn: &Connection, clock: Arc<dyn Clock>) -> Result<Self, AdapterError> {
+        let mut builder = Engine::builder().clock(clock).retry(RetryPolicy::default());
+        if let (Some(base), Some(key)) = (&conn.google_base_url, &conn.google_key_file) {
+            let key = ServiceAccountKeyFile::from_json(&key.to_string()).map_err(|e| AdapterError::Setup(e.to_string()))?;
+            builder = builder.google(GoogleEndpoints::under(base), key);
+        }
+        let engine = builder.build().map_err(|e| AdapterError::Setup(e.to_string()))?;
+        Ok(Self { engine })
+    }
+}
+
+impl EngineAdapter for ReferenceEngine {
+    fn name(&self) -> &str {
+        "reference"
+    }
+
+    fn sync<'a>(&'a self, settings: &'a CompanySettings) -> BoxFuture<'a, Result<SyncReport, AdapterError>> {
+        Box::pin(async move { Ok(self.engine.sync(settings).await) })
+    }
+
+    fn team_page<'a>(&'a self, settings: &'a CompanySettings) -> BoxFuture<'a, Result<TeamMembersPage, AdapterError>> {
+        Box::pin(async move { Ok(self.engine.team_page(settings)) })
+    }
+
+    fn meetings(&self) -> BoxFuture<'_, Result<Vec<ImportedMeeting>, AdapterError>> {
+        Box::pin(async move { Ok(self.engine.meetings()) })
+    }
+}

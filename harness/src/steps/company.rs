@@ -1,0 +1,126 @@
+//! Steps that set the recording product's company configuration: connection, import
+//! permission and toggles, team members, seats and capture toggles. They may be used
+//! before or after the tenant starts; the engine reads settings on every sync and page.
+
+use cucumber::gherkin::Step;
+use cucumber::{given, when};
+use engine::settings::{ConnectionMode, TeamMember};
+
+use super::table_rows;
+use crate::params::{ImportKind, SeatParam, Toggle, flag};
+use crate::world::{StepResult, TenantWorld};
+
+/// Connects Google Workspace company-wide, the admin `email` granting access.
+#[given(expr = "the company connects Google Workspace company-wide as {string}")]
+#[when(expr = "the company connects Google Workspace company-wide as {string}")]
+fn company_wide(w: &mut TenantWorld, admin: String) {
+    w.settings.google.mode = ConnectionMode::CompanyWide;
+    w.settings.google.admin = Some(admin.to_ascii_lowercase());
+}
+
+/// No provider connection at all (neither company-wide nor user-by-user).
+#[given(expr = "the company has no provider connection")]
+#[when(expr = "the company has no provider connection")]
+fn no_connection(w: &mut TenantWorld) {
+    w.settings.google.mode = ConnectionMode::None;
+    w.settings.google.admin = None;
+    for m in &mut w.settings.team {
+        m.connected = false;
+    }
+}
+
+/// The import permission on the Google Workspace settings page is not given.
+#[given(expr = "the company has not given import permission for Google Workspace")]
+#[when(expr = "the company has not given import permission for Google Workspace")]
+fn no_import_permission(w: &mut TenantWorld) {
+    w.settings.google.import_permission = false;
+}
+
+/// Gives (or withdraws) the import permission on the Google Workspace settings page.
+#[given(expr = "the company turns the Google Workspace import permission {toggle}")]
+#[when(expr = "the company turns the Google Workspace import permission {toggle}")]
+fn import_permission(w: &mut TenantWorld, on: Toggle) {
+    w.settings.google.import_permission = on.0;
+}
+
+/// Authorizes (or not) access to email in the provider import settings.
+#[given(expr = "the company turns email authorization {toggle}")]
+#[when(expr = "the company turns email authorization {toggle}")]
+fn email_authorization(w: &mut TenantWorld, on: Toggle) {
+    w.settings.google.email_authorized = on.0;
+}
+
+/// Sets a company-wide import toggle: calendar, email or non-recorded meetings.
+#[given(expr = "the company turns {import} import {toggle}")]
+#[when(expr = "the company turns {import} import {toggle}")]
+fn company_import(w: &mut TenantWorld, kind: ImportKind, on: Toggle) {
+    let import = &mut w.settings.import;
+    match kind {
+        ImportKind::Calendar => import.calendar = on.0,
+        ImportKind::Email => import.email = on.0,
+        ImportKind::NonRecorded => import.non_recorded_meetings = on.0,
+    }
+}
+
+/// Adds team members from a table: `member` (email, required), `seat`, `web conferences`, `calendar`, `email`, `non-recorded meetings` (yes/no; defaults: recorder seat, web conferences and calendar on).
+#[given(expr = "the team members:")]
+fn team_members(w: &mut TenantWorld, step: &Step) -> StepResult {
+    for row in table_rows(step)? {
+        let email = row.get("member").ok_or("the table needs a `member` column with each member's email")?;
+        let mut m = TeamMember::new(email);
+        if let Some(seat) = row.get("seat").filter(|s| !s.is_empty()) {
+            m.seat = seat.parse::<SeatParam>()?.0;
+        }
+        let get = |k: &str| row.get(k).map(|v| flag(v)).transpose();
+        if let Some(v) = get("web conferences")? {
+            m.capture.web_conferences = v;
+        }
+        if let Some(v) = get("calendar")? {
+            m.capture.calendar = v;
+        }
+        if let Some(v) = get("email")? {
+            m.capture.email = v;
+        }
+        if let Some(v) = get("non-recorded meetings")? {
+            m.capture.non_recorded_meetings = v;
+        }
+        if w.settings.member(&m.email).is_some() {
+            return Err(format!("{} is already a team member", m.email));
+        }
+        w.settings.team.push(m);
+    }
+    Ok(())
+}
+
+fn member<'a>(w: &'a mut TenantWorld, email: &str) -> Result<&'a mut TeamMember, String> {
+    w.settings.member_mut(email).ok_or_else(|| format!("{email} is not a team member"))
+}
+
+/// Sets one member's calendar / email / non-recorded meetings capture toggle.
+#[given(expr = "{string} turns {import} import {toggle}")]
+#[when(expr = "{string} turns {import} import {toggle}")]
+fn member_import(w: &mut TenantWorld, email: String, kind: ImportKind, on: Toggle) -> StepResult {
+    let m = member(w, &email)?;
+    match kind {
+        ImportKind::Calendar => m.capture.calendar = on.0,
+        ImportKind::Email => m.capture.email = on.0,
+        ImportKind::NonRecorded => m.capture.non_recorded_meetings = on.0,
+    }
+    Ok(())
+}
+
+/// Sets one member's web-conference recording toggle.
+#[given(expr = "{string} turns web conference recording {toggle}")]
+#[when(expr = "{string} turns web conference recording {toggle}")]
+fn member_recording(w: &mut TenantWorld, email: String, on: Toggle) -> StepResult {
+    member(w, &email)?.capture.web_conferences = on.0;
+    Ok(())
+}
+
+/// Gives a member a seat: recorder, viewer or none.
+#[given(expr = "{string} has a {seat} seat")]
+#[when(expr = "{string} has a {seat} seat")]
+fn member_seat(w: &mut TenantWorld, email: String, seat: SeatParam) -> StepResult {
+    member(w, &email)?.seat = seat.0;
+    Ok(())
+}

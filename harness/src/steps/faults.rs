@@ -1,0 +1,36 @@
+//! Steps that script provider faults through the admin API: "the Calendar API answers
+//! 503 for the next 2 calls", optionally with `Retry-After`, or until further notice.
+
+use cucumber::given;
+use serde_json::json;
+
+use crate::params::Api;
+use crate::world::{StepResult, TenantWorld};
+
+async fn add_fault(w: &mut TenantWorld, rule: serde_json::Value) -> StepResult {
+    let live = w.live().await?;
+    let url = format!("{}/tenants/{}/faults", live.admin_url(), live.tenant);
+    let response = live.http.post(url).json(&rule).send().await.map_err(|e| e.to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("the admin API refused the fault: {}", response.text().await.unwrap_or_default()));
+    }
+    Ok(())
+}
+
+/// The next N calls to an API (Calendar, Directory, token, Gmail) answer this HTTP status in Google's error format.
+#[given(expr = "the {api} API answers {int} for the next {int} call(s)")]
+async fn fails_next(w: &mut TenantWorld, api: Api, status: u16, count: u32) -> StepResult {
+    add_fault(w, json!({ "api": api.0, "status": status, "count": count })).await
+}
+
+/// Like the above, with a `Retry-After` header in seconds.
+#[given(expr = "the {api} API answers {int} with Retry-After {int} for the next {int} call(s)")]
+async fn fails_next_retry_after(w: &mut TenantWorld, api: Api, status: u16, retry_after: u64, count: u32) -> StepResult {
+    add_fault(w, json!({ "api": api.0, "status": status, "retry_after": retry_after, "count": count })).await
+}
+
+/// Every call to an API answers this status until the scenario ends.
+#[given(expr = "the {api} API answers {int} until further notice")]
+async fn fails_always(w: &mut TenantWorld, api: Api, status: u16) -> StepResult {
+    add_fault(w, json!({ "api": api.0, "status": status })).await
+}
