@@ -52,12 +52,18 @@ pub fn render() -> String {
          {seat} recorder|viewer|none. Optional text in (parentheses).\n",
     );
     let mut concept = "";
-    for e in entries() {
+    let all = entries();
+    for (i, e) in all.iter().enumerate() {
+        // A step registered under several keywords is listed once (`Given/When …`).
+        if i > 0 && all[i - 1].expression == e.expression {
+            continue;
+        }
+        let keywords: Vec<&str> = all[i..].iter().take_while(|x| x.expression == e.expression).map(|x| x.keyword).collect();
         if e.concept != concept {
             concept = e.concept;
             text.push_str(&format!("\n## {concept}\n"));
         }
-        text.push_str(&format!("{} {}\n    {}\n", e.keyword, e.expression, e.doc));
+        text.push_str(&format!("{} {}\n    {}\n", keywords.join("/"), e.expression, e.doc));
     }
     text
 }

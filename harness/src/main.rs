@@ -30,7 +30,27 @@ enum Command {
         #[arg(long, default_value = "target/tenantsim/credentials")]
         credentials_dir: PathBuf,
     },
-    /// Check scenario files without serving them; exits non-zero on the first bad file.
+    /// Run the feature suite against the simulator and the reference engine.
+    Run {
+        /// A feature file or directory.
+        #[arg(default_value = "features")]
+        features: PathBuf,
+        /// Only scenarios with one of these tags (repeatable, e.g. --tag @DC-05).
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Only scenarios whose name contains this text.
+        #[arg(long)]
+        name: Option<String>,
+        /// Also write a JUnit XML report.
+        #[arg(long)]
+        junit: Option<PathBuf>,
+        /// Scenarios run at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+    },
+    /// Print the step catalog: every Gherkin step the runner understands.
+    Steps,
+    /// Check scenario files without serving them; exits non-zero if any has a problem.
     Check {
         /// Scenario files (YAML).
         #[arg(required = true)]
@@ -56,6 +76,18 @@ async fn real_main() -> Result<()> {
             harness::serve::serve(&scenarios, listen, manifest.as_deref(), &credentials_dir).await
         }
         Command::Check { scenarios } => check(&scenarios),
+        Command::Steps => {
+            print!("{}", harness::catalog::render());
+            Ok(())
+        }
+        Command::Run { features, tags, name, junit, concurrency } => {
+            let options = harness::runner::SuiteOptions { features, tags, name, junit, concurrency };
+            let summary = harness::runner::run(options).await?;
+            if !summary.ok() {
+                bail!("the feature suite failed ({} passed, {} failed)", summary.passed, summary.failed + summary.parsing_errors);
+            }
+            Ok(())
+        }
     }
 }
 

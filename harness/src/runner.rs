@@ -93,6 +93,10 @@ pub async fn run(opts: SuiteOptions) -> io::Result<SuiteSummary> {
             });
             Box::pin(async {})
         })
+        // Options come from SuiteOptions, never from this process's argv (which belongs
+        // to `tenantsim run` or to cargo's test runner). Set last: the writer and
+        // runner builders above reset it.
+        .with_default_cli()
         .filter_run(opts.features.clone(), move |feature, rule, scenario| {
             let tagged = tags.is_empty()
                 || tags.iter().any(|t| {
