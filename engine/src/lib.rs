@@ -81,17 +81,29 @@ impl EngineBuilder {
     pub fn build(self) -> Result<Engine, ProviderError> {
         let http = http::HttpClient::new(self.clock.clone(), self.retry);
         let google = match self.google {
-            Some((endpoints, key)) => Some(GoogleClient::new(http, self.clock.clone(), endpoints, key)?),
+            Some((endpoints, key)) => {
+                Some(GoogleClient::new(http, self.clock.clone(), endpoints, key)?)
+            }
             None => None,
         };
-        Ok(Engine { clock: self.clock, google, window: self.window, state: Mutex::new(SyncState::default()) })
+        Ok(Engine {
+            clock: self.clock,
+            google,
+            window: self.window,
+            state: Mutex::new(SyncState::default()),
+        })
     }
 }
 
 impl Engine {
     /// A builder on the system clock with default retries.
     pub fn builder() -> EngineBuilder {
-        EngineBuilder { clock: Arc::new(SystemClock), retry: RetryPolicy::default(), window: SyncWindow::default(), google: None }
+        EngineBuilder {
+            clock: Arc::new(SystemClock),
+            retry: RetryPolicy::default(),
+            window: SyncWindow::default(),
+            google: None,
+        }
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, SyncState> {
@@ -101,7 +113,8 @@ impl Engine {
     /// Reads the providers as `settings` say and updates what the engine knows.
     pub async fn sync(&self, settings: &CompanySettings) -> SyncReport {
         let started = self.clock.now();
-        let outcome = sync::read_provider(self.google.as_ref(), settings, started, self.window).await;
+        let outcome =
+            sync::read_provider(self.google.as_ref(), settings, started, self.window).await;
         let finished = self.clock.now();
         sync::apply(&mut self.state(), outcome, finished)
     }
@@ -114,7 +127,9 @@ impl Engine {
     /// Every meeting imported so far, by start time.
     pub fn meetings(&self) -> Vec<ImportedMeeting> {
         let mut all: Vec<_> = self.state().meetings.values().cloned().collect();
-        all.sort_by(|a, b| (a.event.start, &a.event.ical_uid).cmp(&(b.event.start, &b.event.ical_uid)));
+        all.sort_by(|a, b| {
+            (a.event.start, &a.event.ical_uid).cmp(&(b.event.start, &b.event.ical_uid))
+        });
         all
     }
 

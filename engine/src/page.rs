@@ -100,7 +100,9 @@ pub struct TeamMembersPage {
 impl TeamMembersPage {
     /// The row of `email`.
     pub fn member(&self, email: &str) -> Option<&MemberRow> {
-        self.members.iter().find(|m| m.email.eq_ignore_ascii_case(email))
+        self.members
+            .iter()
+            .find(|m| m.email.eq_ignore_ascii_case(email))
     }
 
     /// The banner with `code`.
@@ -112,7 +114,12 @@ impl TeamMembersPage {
 const PROVIDER: &str = "Google Workspace";
 
 fn notice(code: &str, message: String, icon: Option<IconKind>) -> Notice {
-    Notice { code: code.into(), message, icon, count: None }
+    Notice {
+        code: code.into(),
+        message,
+        icon,
+        count: None,
+    }
 }
 
 /// Computes the page.
@@ -193,7 +200,14 @@ fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> 
     let access = state.members.get(&m.email).cloned().unwrap_or_default();
 
     if settings.google.mode == ConnectionMode::UserByUser && !m.connected {
-        let w = notice("not_connected", format!("{} has not connected their mailbox to {PROVIDER}; a reminder email can be sent.", m.email), None);
+        let w = notice(
+            "not_connected",
+            format!(
+                "{} has not connected their mailbox to {PROVIDER}; a reminder email can be sent.",
+                m.email
+            ),
+            None,
+        );
         warnings.push(w);
         let mut row = blanket_row(m);
         row.warnings = warnings;
@@ -211,7 +225,11 @@ fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> 
         ));
         Icon::Yellow
     } else if !settings.import.email {
-        warnings.push(notice("company_email_import_off", "Email import is on for this member but off for the company.".into(), Some(IconKind::Email)));
+        warnings.push(notice(
+            "company_email_import_off",
+            "Email import is on for this member but off for the company.".into(),
+            Some(IconKind::Email),
+        ));
         Icon::Yellow
     } else {
         access_icon(&access.email, IconKind::Email, &mut warnings)
@@ -260,19 +278,34 @@ fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> 
         access_icon(&access.calendar, IconKind::WebConference, &mut Vec::new())
     };
 
-    MemberRow { email: m.email.clone(), email_icon, calendar_icon, web_conference_icon, warnings }
+    MemberRow {
+        email: m.email.clone(),
+        email_icon,
+        calendar_icon,
+        web_conference_icon,
+        warnings,
+    }
 }
 
 fn access_icon(access: &Access, kind: IconKind, warnings: &mut Vec<Notice>) -> Icon {
     match access {
         Access::Ok => Icon::Green,
         Access::NotAttempted => {
-            warnings.push(notice("awaiting_sync", "Not imported yet: waiting for the first sync.".into(), Some(kind)));
+            warnings.push(notice(
+                "awaiting_sync",
+                "Not imported yet: waiting for the first sync.".into(),
+                Some(kind),
+            ));
             Icon::Yellow
         }
         Access::Refused(e) => {
             let detail = match e {
-                ProviderError::Refused { status, code, message, .. } => format!("HTTP {status} {code}: {message}"),
+                ProviderError::Refused {
+                    status,
+                    code,
+                    message,
+                    ..
+                } => format!("HTTP {status} {code}: {message}"),
                 other => other.to_string(),
             };
             warnings.push(notice(
@@ -283,7 +316,11 @@ fn access_icon(access: &Access, kind: IconKind, warnings: &mut Vec<Notice>) -> I
             Icon::Red
         }
         Access::Unreachable(e) => {
-            warnings.push(notice("connectivity", format!("{PROVIDER} could not be reached: {e}"), Some(kind)));
+            warnings.push(notice(
+                "connectivity",
+                format!("{PROVIDER} could not be reached: {e}"),
+                Some(kind),
+            ));
             Icon::Red
         }
     }

@@ -32,7 +32,12 @@ pub struct GoogleConnection {
 
 impl Default for GoogleConnection {
     fn default() -> Self {
-        Self { mode: ConnectionMode::None, admin: None, import_permission: true, email_authorized: true }
+        Self {
+            mode: ConnectionMode::None,
+            admin: None,
+            import_permission: true,
+            email_authorized: true,
+        }
     }
 }
 
@@ -49,7 +54,11 @@ pub struct ImportToggles {
 
 impl Default for ImportToggles {
     fn default() -> Self {
-        Self { calendar: true, email: false, non_recorded_meetings: false }
+        Self {
+            calendar: true,
+            email: false,
+            non_recorded_meetings: false,
+        }
     }
 }
 
@@ -83,7 +92,13 @@ pub struct Capture {
 
 impl Default for Capture {
     fn default() -> Self {
-        Self { web_conferences: true, calendar: true, email: false, non_recorded_meetings: false, never_record: false }
+        Self {
+            web_conferences: true,
+            calendar: true,
+            email: false,
+            non_recorded_meetings: false,
+            never_record: false,
+        }
     }
 }
 
@@ -103,7 +118,12 @@ pub struct TeamMember {
 impl TeamMember {
     /// A member with default seat and toggles.
     pub fn new(email: &str) -> Self {
-        Self { email: email.to_ascii_lowercase(), seat: Seat::Recorder, capture: Capture::default(), connected: false }
+        Self {
+            email: email.to_ascii_lowercase(),
+            seat: Seat::Recorder,
+            capture: Capture::default(),
+            connected: false,
+        }
     }
 }
 
@@ -123,11 +143,15 @@ pub struct CompanySettings {
 impl CompanySettings {
     /// The member with this address.
     pub fn member(&self, email: &str) -> Option<&TeamMember> {
-        self.team.iter().find(|m| m.email.eq_ignore_ascii_case(email))
+        self.team
+            .iter()
+            .find(|m| m.email.eq_ignore_ascii_case(email))
     }
 
     /// The member with this address, for changing.
     pub fn member_mut(&mut self, email: &str) -> Option<&mut TeamMember> {
-        self.team.iter_mut().find(|m| m.email.eq_ignore_ascii_case(email))
+        self.team
+            .iter_mut()
+            .find(|m| m.email.eq_ignore_ascii_case(email))
     }
 }

@@ -77,7 +77,12 @@ pub struct SyncState {
 
 impl SyncState {
     /// Adds or refreshes a meeting seen on `member`'s calendar; true if it is new.
-    pub fn upsert_meeting(&mut self, member: &str, event: CalendarEvent, now: DateTime<Utc>) -> bool {
+    pub fn upsert_meeting(
+        &mut self,
+        member: &str,
+        event: CalendarEvent,
+        now: DateTime<Utc>,
+    ) -> bool {
         match self.meetings.get_mut(&event.ical_uid) {
             Some(existing) => {
                 existing.event = event;
@@ -87,7 +92,12 @@ impl SyncState {
             }
             None => {
                 let uid = event.ical_uid.clone();
-                let meeting = ImportedMeeting { event, seen_on: BTreeSet::from([member.to_string()]), first_imported: now, last_seen: now };
+                let meeting = ImportedMeeting {
+                    event,
+                    seen_on: BTreeSet::from([member.to_string()]),
+                    first_imported: now,
+                    last_seen: now,
+                };
                 self.meetings.insert(uid, meeting);
                 true
             }

@@ -25,7 +25,10 @@ pub struct SyncWindow {
 
 impl Default for SyncWindow {
     fn default() -> Self {
-        Self { lookback: Duration::days(1), lookahead: Duration::days(14) }
+        Self {
+            lookback: Duration::days(1),
+            lookahead: Duration::days(14),
+        }
     }
 }
 
@@ -52,11 +55,23 @@ pub(crate) struct SyncOutcome {
     pub events: Vec<(String, crate::google::CalendarEvent)>,
 }
 
-pub(crate) async fn read_provider(google: Option<&GoogleClient>, settings: &CompanySettings, now: DateTime<Utc>, window: SyncWindow) -> SyncOutcome {
+pub(crate) async fn read_provider(
+    google: Option<&GoogleClient>,
+    settings: &CompanySettings,
+    now: DateTime<Utc>,
+    window: SyncWindow,
+) -> SyncOutcome {
     let mut outcome = SyncOutcome {
-        report: SyncReport { started: Some(now), ..Default::default() },
+        report: SyncReport {
+            started: Some(now),
+            ..Default::default()
+        },
         directory: None,
-        members: settings.team.iter().map(|m| (m.email.clone(), MemberAccess::default())).collect(),
+        members: settings
+            .team
+            .iter()
+            .map(|m| (m.email.clone(), MemberAccess::default()))
+            .collect(),
         events: Vec::new(),
     };
     let conn = &settings.google;
@@ -72,11 +87,18 @@ pub(crate) async fn read_provider(google: Option<&GoogleClient>, settings: &Comp
     for m in &settings.team {
         let mut access = MemberAccess::default();
         if settings.import.calendar && (m.capture.calendar || m.capture.web_conferences) {
-            let result = google.list_events(&m.email, now - window.lookback, now + window.lookahead).await;
+            let result = google
+                .list_events(&m.email, now - window.lookback, now + window.lookahead)
+                .await;
             access.calendar = Access::from_result(&result);
             match result {
-                Ok(events) => outcome.events.extend(events.into_iter().map(|e| (m.email.clone(), e))),
-                Err(e) => outcome.report.member_errors.push((m.email.clone(), e.to_string())),
+                Ok(events) => outcome
+                    .events
+                    .extend(events.into_iter().map(|e| (m.email.clone(), e))),
+                Err(e) => outcome
+                    .report
+                    .member_errors
+                    .push((m.email.clone(), e.to_string())),
             }
         }
         if m.capture.email && settings.import.email && conn.email_authorized {
@@ -86,7 +108,10 @@ pub(crate) async fn read_provider(google: Option<&GoogleClient>, settings: &Comp
             let result = google.token(&m.email, scopes::GMAIL).await;
             access.email = Access::from_result(&result);
             if let Err(e) = result {
-                outcome.report.member_errors.push((m.email.clone(), e.to_string()));
+                outcome
+                    .report
+                    .member_errors
+                    .push((m.email.clone(), e.to_string()));
             }
         }
         outcome.members.insert(m.email.clone(), access);
@@ -94,7 +119,11 @@ pub(crate) async fn read_provider(google: Option<&GoogleClient>, settings: &Comp
     outcome
 }
 
-pub(crate) fn apply(state: &mut SyncState, mut outcome: SyncOutcome, now: DateTime<Utc>) -> SyncReport {
+pub(crate) fn apply(
+    state: &mut SyncState,
+    mut outcome: SyncOutcome,
+    now: DateTime<Utc>,
+) -> SyncReport {
     match outcome.directory.take() {
         Some(Ok(users)) => {
             state.directory = users;

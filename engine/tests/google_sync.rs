@@ -60,23 +60,49 @@ struct Fixture {
 async fn fixture(trusted: &str) -> Fixture {
     let yaml = TENANT.replace("[/, ]", trusted);
     let sim = Simulator::default();
-    sim.load(simulator::scenario::parse("test", &yaml).expect("valid scenario")).expect("loads");
-    let server = sim.start("127.0.0.1:0".parse().unwrap()).await.expect("binds");
+    sim.load(simulator::scenario::parse("test", &yaml).expect("valid scenario"))
+        .expect("loads");
+    let server = sim
+        .start("127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("binds");
     let base = format!("{}/t/acme", server.base_url());
     let key = sim.google_key_file("acme", &base).expect("key file");
-    let clock = Arc::new(VirtualClock { sim: sim.clone(), tenant: "acme".into() });
+    let clock = Arc::new(VirtualClock {
+        sim: sim.clone(),
+        tenant: "acme".into(),
+    });
     let engine = Engine::builder()
         .clock(clock)
-        .retry(RetryPolicy { max_attempts: 3, initial_backoff: Duration::seconds(2), max_backoff: Duration::minutes(5) })
-        .google(GoogleEndpoints::under(&base), ServiceAccountKeyFile::from_json(&key.to_string()).unwrap())
+        .retry(RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::seconds(2),
+            max_backoff: Duration::minutes(5),
+        })
+        .google(
+            GoogleEndpoints::under(&base),
+            ServiceAccountKeyFile::from_json(&key.to_string()).unwrap(),
+        )
         .build()
         .expect("engine builds");
     let settings = CompanySettings {
-        google: GoogleConnection { mode: ConnectionMode::CompanyWide, admin: Some("ada@acme.example".into()), ..Default::default() },
-        team: vec![TeamMember::new("nora@acme.example"), TeamMember::new("eve@acme.example")],
+        google: GoogleConnection {
+            mode: ConnectionMode::CompanyWide,
+            admin: Some("ada@acme.example".into()),
+            ..Default::default()
+        },
+        team: vec![
+            TeamMember::new("nora@acme.example"),
+            TeamMember::new("eve@acme.example"),
+        ],
         ..Default::default()
     };
-    Fixture { sim, _server: server, engine, settings }
+    Fixture {
+        sim,
+        _server: server,
+        engine,
+        settings,
+    }
 }
 
 #[tokio::test]
@@ -85,11 +111,20 @@ async fn imports_the_directory_and_each_meeting_once() {
     let report = f.engine.sync(&f.settings).await;
     assert_eq!(report.directory_users, Some(3));
     let meetings = f.engine.meetings();
-    assert_eq!(meetings.len(), 1, "the QBR is on nora's and eve's calendars but is one meeting; the old one is outside the window");
+    assert_eq!(
+        meetings.len(),
+        1,
+        "the QBR is on nora's and eve's calendars but is one meeting; the old one is outside the window"
+    );
     assert_eq!(meetings[0].event.title, "QBR with Globex");
     assert_eq!(meetings[0].seen_on.len(), 2);
     let page = f.engine.team_page(&f.settings);
-    assert!(page.members.iter().all(|m| m.calendar_icon == Icon::Green && m.email_icon == Icon::Off), "{page:#?}");
+    assert!(
+        page.members
+            .iter()
+            .all(|m| m.calendar_icon == Icon::Green && m.email_icon == Icon::Off),
+        "{page:#?}"
+    );
 }
 
 #[tokio::test]
@@ -97,14 +132,38 @@ async fn a_member_outside_the_trusted_org_unit_is_red_and_the_rest_green() {
     let f = fixture("[/Sales/NA]").await;
     f.engine.sync(&f.settings).await;
     let page = f.engine.team_page(&f.settings);
-    assert_eq!(page.member("nora@acme.example").unwrap().icon(IconKind::Calendar), Icon::Green);
+    assert_eq!(
+        page.member("nora@acme.example")
+            .unwrap()
+            .icon(IconKind::Calendar),
+        Icon::Green
+    );
     let eve = page.member("eve@acme.example").unwrap();
     assert_eq!(eve.icon(IconKind::Calendar), Icon::Red);
-    assert!(eve.warnings.iter().any(|w| w.code == "access_refused" && w.message.contains("unauthorized_client")), "{eve:#?}");
-    assert_eq!(page.banner("technical_problem").and_then(|b| b.count), Some(1));
-    let refused = f.sim.journal(&JournalFilter { path: Some("/token".into()), status: Some(401), ..Default::default() });
-    let subjects: Vec<_> = refused.iter().filter_map(|e| e.subject.as_deref()).collect();
-    assert_eq!(subjects, ["ada@acme.example", "eve@acme.example"], "the admin at / is outside /Sales/NA too");
+    assert!(
+        eve.warnings
+            .iter()
+            .any(|w| w.code == "access_refused" && w.message.contains("unauthorized_client")),
+        "{eve:#?}"
+    );
+    assert_eq!(
+        page.banner("technical_problem").and_then(|b| b.count),
+        Some(1)
+    );
+    let refused = f.sim.journal(&JournalFilter {
+        path: Some("/token".into()),
+        status: Some(401),
+        ..Default::default()
+    });
+    let subjects: Vec<_> = refused
+        .iter()
+        .filter_map(|e| e.subject.as_deref())
+        .collect();
+    assert_eq!(
+        subjects,
+        ["ada@acme.example", "eve@acme.example"],
+        "the admin at / is outside /Sales/NA too"
+    );
 }
 
 #[tokio::test]
@@ -112,14 +171,36 @@ async fn retries_honour_retry_after_on_the_virtual_clock() {
     let f = fixture("[/]").await;
     let start = f.sim.clock("acme").unwrap().now;
     f.sim
-        .add_fault("acme", FaultRule { api: "calendar".into(), user: None, status: 503, reason: None, retry_after: Some(30), count: Some(2), from: None, until: None })
+        .add_fault(
+            "acme",
+            FaultRule {
+                api: "calendar".into(),
+                user: None,
+                status: 503,
+                reason: None,
+                retry_after: Some(30),
+                count: Some(2),
+                from: None,
+                until: None,
+            },
+        )
         .unwrap();
     f.engine.sync(&f.settings).await;
     let page = f.engine.team_page(&f.settings);
-    assert!(page.members.iter().all(|m| m.calendar_icon == Icon::Green), "{page:#?}");
+    assert!(
+        page.members.iter().all(|m| m.calendar_icon == Icon::Green),
+        "{page:#?}"
+    );
     let waited = f.sim.clock("acme").unwrap().now - start;
-    assert_eq!(waited, Duration::seconds(60), "two Retry-After: 30 waits, no real time");
-    let unavailable = f.sim.journal(&JournalFilter { status: Some(503), ..Default::default() });
+    assert_eq!(
+        waited,
+        Duration::seconds(60),
+        "two Retry-After: 30 waits, no real time"
+    );
+    let unavailable = f.sim.journal(&JournalFilter {
+        status: Some(503),
+        ..Default::default()
+    });
     assert_eq!(unavailable.len(), 2);
 }
 
@@ -129,12 +210,27 @@ async fn a_provider_down_beyond_the_retry_budget_is_connectivity_red_and_loses_n
     f.engine.sync(&f.settings).await;
     assert_eq!(f.engine.meetings().len(), 1);
     f.sim
-        .add_fault("acme", FaultRule { api: "calendar".into(), user: None, status: 500, reason: None, retry_after: None, count: None, from: None, until: None })
+        .add_fault(
+            "acme",
+            FaultRule {
+                api: "calendar".into(),
+                user: None,
+                status: 500,
+                reason: None,
+                retry_after: None,
+                count: None,
+                from: None,
+                until: None,
+            },
+        )
         .unwrap();
     f.engine.sync(&f.settings).await;
     let page = f.engine.team_page(&f.settings);
     let nora = page.member("nora@acme.example").unwrap();
     assert_eq!(nora.calendar_icon, Icon::Red);
-    assert!(nora.warnings.iter().any(|w| w.code == "connectivity"), "{nora:#?}");
+    assert!(
+        nora.warnings.iter().any(|w| w.code == "connectivity"),
+        "{nora:#?}"
+    );
     assert_eq!(f.engine.meetings().len(), 1, "what was imported stays");
 }

@@ -8,7 +8,10 @@
 use std::sync::Arc;
 
 use engine::google::{GoogleEndpoints, ServiceAccountKeyFile};
-use engine::{BoxFuture, Clock, CompanySettings, Engine, ImportedMeeting, RetryPolicy, SyncReport, TeamMembersPage};
+use engine::{
+    BoxFuture, Clock, CompanySettings, Engine, ImportedMeeting, RetryPolicy, SyncReport,
+    TeamMembersPage,
+};
 use thiserror::Error;
 
 /// What an engine is given to connect to a tenant.
@@ -40,9 +43,15 @@ pub trait EngineAdapter: Send + Sync {
     /// A short name for reports.
     fn name(&self) -> &str;
     /// Runs one sync with `settings`.
-    fn sync<'a>(&'a self, settings: &'a CompanySettings) -> BoxFuture<'a, Result<SyncReport, AdapterError>>;
+    fn sync<'a>(
+        &'a self,
+        settings: &'a CompanySettings,
+    ) -> BoxFuture<'a, Result<SyncReport, AdapterError>>;
     /// The Team members page for `settings`.
-    fn team_page<'a>(&'a self, settings: &'a CompanySettings) -> BoxFuture<'a, Result<TeamMembersPage, AdapterError>>;
+    fn team_page<'a>(
+        &'a self,
+        settings: &'a CompanySettings,
+    ) -> BoxFuture<'a, Result<TeamMembersPage, AdapterError>>;
     /// Meetings imported so far.
     fn meetings(&self) -> BoxFuture<'_, Result<Vec<ImportedMeeting>, AdapterError>>;
 }
@@ -57,10 +66,13 @@ impl ReferenceEngine {
     pub fn connect(conn: &Connection, clock: Arc<dyn Clock>) -> Result<Self, AdapterError> {
         let mut builder = Engine::builder().clock(clock).retry(RetryPolicy::default());
         if let (Some(base), Some(key)) = (&conn.google_base_url, &conn.google_key_file) {
-            let key = ServiceAccountKeyFile::from_json(&key.to_string()).map_err(|e| AdapterError::Setup(e.to_string()))?;
+            let key = ServiceAccountKeyFile::from_json(&key.to_string())
+                .map_err(|e| AdapterError::Setup(e.to_string()))?;
             builder = builder.google(GoogleEndpoints::under(base), key);
         }
-        let engine = builder.build().map_err(|e| AdapterError::Setup(e.to_string()))?;
+        let engine = builder
+            .build()
+            .map_err(|e| AdapterError::Setup(e.to_string()))?;
         Ok(Self { engine })
     }
 }
@@ -70,11 +82,17 @@ impl EngineAdapter for ReferenceEngine {
         "reference"
     }
 
-    fn sync<'a>(&'a self, settings: &'a CompanySettings) -> BoxFuture<'a, Result<SyncReport, AdapterError>> {
+    fn sync<'a>(
+        &'a self,
+        settings: &'a CompanySettings,
+    ) -> BoxFuture<'a, Result<SyncReport, AdapterError>> {
         Box::pin(async move { Ok(self.engine.sync(settings).await) })
     }
 
-    fn team_page<'a>(&'a self, settings: &'a CompanySettings) -> BoxFuture<'a, Result<TeamMembersPage, AdapterError>> {
+    fn team_page<'a>(
+        &'a self,
+        settings: &'a CompanySettings,
+    ) -> BoxFuture<'a, Result<TeamMembersPage, AdapterError>> {
         Box::pin(async move { Ok(self.engine.team_page(settings)) })
     }
 

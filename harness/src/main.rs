@@ -7,7 +7,11 @@ use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "tenantsim", version, about = "Scripted fake Google Workspace tenants for testing sync and recording engines")]
+#[command(
+    name = "tenantsim",
+    version,
+    about = "Scripted fake Google Workspace tenants for testing sync and recording engines"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -68,23 +72,44 @@ fn main() {
 #[tokio::main]
 async fn real_main() -> Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { scenarios, listen, manifest, credentials_dir } => {
-            harness::serve::serve(&scenarios, listen, manifest.as_deref(), &credentials_dir).await
-        }
+        Command::Serve {
+            scenarios,
+            listen,
+            manifest,
+            credentials_dir,
+        } => harness::serve::serve(&scenarios, listen, manifest.as_deref(), &credentials_dir).await,
         Command::Check { scenarios } => check(&scenarios),
         Command::Steps => {
             print!("{}", harness::catalog::render());
             Ok(())
         }
-        Command::Run { features, tags, name, junit, concurrency } => {
-            let options = harness::runner::SuiteOptions { features, tags, name, junit, concurrency };
+        Command::Run {
+            features,
+            tags,
+            name,
+            junit,
+            concurrency,
+        } => {
+            let options = harness::runner::SuiteOptions {
+                features,
+                tags,
+                name,
+                junit,
+                concurrency,
+            };
             let summary = harness::runner::run(options).await?;
             if !summary.ok() {
-                bail!("the feature suite failed ({} passed, {} failed)", summary.passed, summary.failed + summary.parsing_errors);
+                bail!(
+                    "the feature suite failed ({} passed, {} failed)",
+                    summary.passed,
+                    summary.failed + summary.parsing_errors
+                );
             }
             Ok(())
         }
@@ -95,7 +120,13 @@ fn check(files: &[PathBuf]) -> Result<()> {
     let mut bad = 0;
     for file in files {
         match simulator::scenario::load_file(file) {
-            Ok(s) => println!("ok   {} ({}: {} users, {} timeline steps)", file.display(), s.name, s.google.as_ref().map_or(0, |g| g.users.len()), s.timeline.len()),
+            Ok(s) => println!(
+                "ok   {} ({}: {} users, {} timeline steps)",
+                file.display(),
+                s.name,
+                s.google.as_ref().map_or(0, |g| g.users.len()),
+                s.timeline.len()
+            ),
             Err(e) => {
                 bad += 1;
                 eprintln!("{e}");
@@ -107,4 +138,3 @@ fn check(files: &[PathBuf]) -> Result<()> {
     }
     Ok(())
 }
-

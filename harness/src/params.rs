@@ -70,7 +70,9 @@ pub struct DurationParam(pub chrono::Duration);
 impl FromStr for DurationParam {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        simulator::clock::parse_duration(s).map(DurationParam).map_err(|e| e.to_string())
+        simulator::clock::parse_duration(s)
+            .map(DurationParam)
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -93,7 +95,11 @@ impl FromStr for ImportKind {
             "calendar" => Ok(ImportKind::Calendar),
             "email" => Ok(ImportKind::Email),
             "non-recorded meetings" => Ok(ImportKind::NonRecorded),
-            other => Err(unexpected("import kind", other, "calendar, email, non-recorded meetings")),
+            other => Err(unexpected(
+                "import kind",
+                other,
+                "calendar, email, non-recorded meetings",
+            )),
         }
     }
 }
@@ -108,7 +114,11 @@ impl FromStr for Api {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "Calendar" | "Directory" | "token" | "Gmail" => Ok(Api(s.to_ascii_lowercase())),
-            other => Err(unexpected("API", other, "Calendar, Directory, token, Gmail")),
+            other => Err(unexpected(
+                "API",
+                other,
+                "Calendar, Directory, token, Gmail",
+            )),
         }
     }
 }

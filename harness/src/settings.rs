@@ -1,6 +1,8 @@
 //! The scenario's `company` section, as the reference engine's settings.
 
-use engine::settings::{Capture, CompanySettings, ConnectionMode, GoogleConnection, ImportToggles, Seat, TeamMember};
+use engine::settings::{
+    Capture, CompanySettings, ConnectionMode, GoogleConnection, ImportToggles, Seat, TeamMember,
+};
 use simulator::scenario::spec::{self, CompanySpec};
 
 /// Converts a scenario's company section to engine settings.
@@ -14,7 +16,10 @@ pub fn from_spec(company: &CompanySpec) -> CompanySettings {
                 spec::ConnectionMode::CompanyWide => ConnectionMode::CompanyWide,
                 spec::ConnectionMode::UserByUser => ConnectionMode::UserByUser,
             },
-            admin: g.admin.as_ref().map(|a| a.value.trim().to_ascii_lowercase()),
+            admin: g
+                .admin
+                .as_ref()
+                .map(|a| a.value.trim().to_ascii_lowercase()),
             import_permission: g.import_permission,
             email_authorized: g.email_authorized,
         },

@@ -161,7 +161,11 @@ mod tests {
     use super::*;
 
     fn check(input: &str, expected: Option<i64>) {
-        assert_eq!(parse_duration(input).ok().map(|d| d.num_seconds()), expected, "{input}");
+        assert_eq!(
+            parse_duration(input).ok().map(|d| d.num_seconds()),
+            expected,
+            "{input}"
+        );
     }
 
     #[test]
@@ -180,9 +184,17 @@ mod tests {
 
     #[test]
     fn offsets_and_instants() {
-        let start = DateTime::parse_from_rfc3339("2025-03-10T09:00:00Z").unwrap().with_timezone(&Utc);
-        assert_eq!(parse_instant("+2h", start).unwrap().to_rfc3339(), "2025-03-10T11:00:00+00:00");
-        assert_eq!(parse_instant("-1d", start).unwrap().to_rfc3339(), "2025-03-09T09:00:00+00:00");
+        let start = DateTime::parse_from_rfc3339("2025-03-10T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            parse_instant("+2h", start).unwrap().to_rfc3339(),
+            "2025-03-10T11:00:00+00:00"
+        );
+        assert_eq!(
+            parse_instant("-1d", start).unwrap().to_rfc3339(),
+            "2025-03-09T09:00:00+00:00"
+        );
         assert!(parse_instant("tomorrow", start).is_err());
         assert_eq!(format_duration(Duration::minutes(90)), "1h30m");
     }
@@ -191,7 +203,10 @@ mod tests {
     fn clock_never_runs_backwards() {
         let start = Utc::now();
         let mut clock = VirtualClock::starting_at(start);
-        assert_eq!(clock.advance(Duration::minutes(-1)), Err(ClockError::Backwards));
+        assert_eq!(
+            clock.advance(Duration::minutes(-1)),
+            Err(ClockError::Backwards)
+        );
         clock.advance(Duration::minutes(45)).unwrap();
         assert_eq!(clock.now() - clock.start(), Duration::minutes(45));
         assert!(clock.set(start).is_err());

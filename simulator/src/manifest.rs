@@ -79,13 +79,27 @@ pub(crate) fn build(sim: &Simulator, base_url: &str) -> Manifest {
                     client_id: g.service_account.client_id.clone(),
                     domain: g.domain.clone(),
                     customer_id: g.customer_id.clone(),
-                    admin_email: g.users.iter().find(|u| u.admin && !u.suspended).map(|u| u.email.clone()),
+                    admin_email: g
+                        .users
+                        .iter()
+                        .find(|u| u.admin && !u.suspended)
+                        .map(|u| u.email.clone()),
                     scopes: g.access.scopes.iter().cloned().collect(),
                     base_url: root,
                 }
             });
-            (id.clone(), TenantManifest { clock: t.clock.now().to_rfc3339(), google })
+            (
+                id.clone(),
+                TenantManifest {
+                    clock: t.clock.now().to_rfc3339(),
+                    google,
+                },
+            )
         })
         .collect();
-    Manifest { admin_url: format!("{base}/_sim"), base_url: base, tenants }
+    Manifest {
+        admin_url: format!("{base}/_sim"),
+        base_url: base,
+        tenants,
+    }
 }

@@ -24,7 +24,10 @@ pub struct Reply {
 impl Reply {
     /// A reply not (yet) attributed to a tenant.
     pub fn new(response: impl IntoResponse) -> Self {
-        Self { response: response.into_response(), attribution: Attribution::default() }
+        Self {
+            response: response.into_response(),
+            attribution: Attribution::default(),
+        }
     }
 
     /// Attributes the reply to a tenant at its virtual time.

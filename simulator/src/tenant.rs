@@ -47,7 +47,10 @@ impl Tenant {
     /// Builds a tenant at the scenario's start, applying steps due at the start.
     pub fn from_scenario(id: &str, scenario: Scenario, tokens: &mut TokenStore) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed);
-        let google = scenario.google.as_ref().map(|g| GoogleState::build(g, scenario.seed, id, &mut rng, scenario.start));
+        let google = scenario
+            .google
+            .as_ref()
+            .map(|g| GoogleState::build(g, scenario.seed, id, &mut rng, scenario.start));
         let mut faults = FaultPlan::default();
         for rule in &scenario.faults {
             faults.add(rule.clone());
@@ -68,7 +71,11 @@ impl Tenant {
     }
 
     /// Moves the clock to `to`, applying every timeline step due on the way, in order.
-    pub fn advance_to(&mut self, to: DateTime<Utc>, tokens: &mut TokenStore) -> Result<Vec<AppliedChange>, ClockError> {
+    pub fn advance_to(
+        &mut self,
+        to: DateTime<Utc>,
+        tokens: &mut TokenStore,
+    ) -> Result<Vec<AppliedChange>, ClockError> {
         self.clock.set(to)?;
         let applied = self.run_due(to, tokens);
         tokens.purge_expired(&self.id, to);
@@ -82,7 +89,10 @@ impl Tenant {
         for step in steps {
             let change = match self.apply_at(&step.action, step.at, tokens) {
                 Ok(c) => c,
-                Err(e) => AppliedChange { at: step.at, change: format!("skipped: {e}") },
+                Err(e) => AppliedChange {
+                    at: step.at,
+                    change: format!("skipped: {e}"),
+                },
             };
             applied.push(change);
         }
@@ -90,19 +100,31 @@ impl Tenant {
     }
 
     /// Applies an action now (admin API) and records it.
-    pub fn apply(&mut self, action: &Action, tokens: &mut TokenStore) -> Result<AppliedChange, String> {
+    pub fn apply(
+        &mut self,
+        action: &Action,
+        tokens: &mut TokenStore,
+    ) -> Result<AppliedChange, String> {
         let now = self.clock.now();
         self.apply_at(action, now, tokens)
     }
 
-    fn apply_at(&mut self, action: &Action, at: DateTime<Utc>, tokens: &mut TokenStore) -> Result<AppliedChange, String> {
+    fn apply_at(
+        &mut self,
+        action: &Action,
+        at: DateTime<Utc>,
+        tokens: &mut TokenStore,
+    ) -> Result<AppliedChange, String> {
         let change = match action {
             Action::AddFault(rule) => {
                 self.faults.add(rule.clone());
                 format!("fault added: {} answers {}", rule.api, rule.status)
             }
             other => {
-                let google = self.google.as_mut().ok_or("the tenant has no Google Workspace")?;
+                let google = self
+                    .google
+                    .as_mut()
+                    .ok_or("the tenant has no Google Workspace")?;
                 let change = google.apply(other)?;
                 if let Action::SuspendUser(email) = other {
                     // A suspended account's tokens stop working at once.

@@ -60,12 +60,14 @@ impl TokenStore {
 
     /// Forgets the tokens of one subject in a tenant (revocation, suspension).
     pub fn revoke_subject(&mut self, tenant: &str, subject: &str) {
-        self.grants.retain(|_, g| !(g.tenant == tenant && g.subject.as_deref() == Some(subject)));
+        self.grants
+            .retain(|_, g| !(g.tenant == tenant && g.subject.as_deref() == Some(subject)));
     }
 
     /// Drops tokens that expired before `now` for `tenant`, keeping the map small.
     pub fn purge_expired(&mut self, tenant: &str, now: DateTime<Utc>) {
-        self.grants.retain(|_, g| g.tenant != tenant || g.expires_at > now);
+        self.grants
+            .retain(|_, g| g.tenant != tenant || g.expires_at > now);
     }
 
     /// Number of live tokens (all tenants).
@@ -82,5 +84,7 @@ impl TokenStore {
 /// A URL-safe random string of `len` characters drawn from `rng`.
 pub fn random_token(rng: &mut ChaCha8Rng, len: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    (0..len).map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char).collect()
+    (0..len)
+        .map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char)
+        .collect()
 }

@@ -143,16 +143,22 @@ impl GoogleClient {
         let mut users = Vec::new();
         let mut page_token: Option<String> = None;
         loop {
-            let mut query = vec![("customer", "my_customer".to_string()), ("maxResults", "500".into())];
+            let mut query = vec![
+                ("customer", "my_customer".to_string()),
+                ("maxResults", "500".into()),
+            ];
             if let Some(t) = &page_token {
                 query.push(("pageToken", t.clone()));
             }
-            let answer = self.http().send(|c| c.get(&url).bearer_auth(&token).query(&query)).await?;
+            let answer = self
+                .http()
+                .send(|c| c.get(&url).bearer_auth(&token).query(&query))
+                .await?;
             if !answer.status.is_success() {
                 return Err(refusal(answer.status.as_u16(), &answer.body));
             }
-            let page: UsersPage =
-                serde_json::from_str(&answer.body).map_err(|e| ProviderError::Protocol(format!("users page: {e}")))?;
+            let page: UsersPage = serde_json::from_str(&answer.body)
+                .map_err(|e| ProviderError::Protocol(format!("users page: {e}")))?;
             users.extend(page.users.into_iter().map(|u| DirectoryUser {
                 email: u.primary_email.to_ascii_lowercase(),
                 name: u.name.full_name,
@@ -167,7 +173,12 @@ impl GoogleClient {
     }
 
     /// Events of `user`'s primary calendar overlapping `[from, to)`, acting as `user`.
-    pub async fn list_events(&self, user: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<CalendarEvent>, ProviderError> {
+    pub async fn list_events(
+        &self,
+        user: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<CalendarEvent>, ProviderError> {
         let token = self.token(user, scopes::CALENDAR).await?;
         let url = format!("{}/calendars/primary/events", self.endpoints().calendar);
         let mut events = Vec::new();
@@ -183,29 +194,40 @@ impl GoogleClient {
             if let Some(t) = &page_token {
                 query.push(("pageToken", t.clone()));
             }
-            let answer = self.http().send(|c| c.get(&url).bearer_auth(&token).query(&query)).await?;
+            let answer = self
+                .http()
+                .send(|c| c.get(&url).bearer_auth(&token).query(&query))
+                .await?;
             if !answer.status.is_success() {
                 return Err(refusal(answer.status.as_u16(), &answer.body));
             }
-            let page: EventsPage =
-                serde_json::from_str(&answer.body).map_err(|e| ProviderError::Protocol(format!("events page: {e}")))?;
+            let page: EventsPage = serde_json::from_str(&answer.body)
+                .map_err(|e| ProviderError::Protocol(format!("events page: {e}")))?;
             for raw in page.items {
                 if raw.status.as_deref() == Some("cancelled") {
                     continue;
                 }
                 // All-day events (no dateTime) are not web conferences.
-                let (Some(start), Some(end)) = (raw.start.date_time, raw.end.date_time) else { continue };
+                let (Some(start), Some(end)) = (raw.start.date_time, raw.end.date_time) else {
+                    continue;
+                };
                 events.push(CalendarEvent {
                     ical_uid: raw.ical_uid.unwrap_or_else(|| raw.id.clone()),
                     id: raw.id,
                     title: raw.summary,
                     start,
                     end,
-                    organizer: raw.organizer.map(|o| o.email.to_ascii_lowercase()).unwrap_or_default(),
+                    organizer: raw
+                        .organizer
+                        .map(|o| o.email.to_ascii_lowercase())
+                        .unwrap_or_default(),
                     attendees: raw
                         .attendees
                         .into_iter()
-                        .map(|a| EventAttendee { email: a.email.to_ascii_lowercase(), response: a.response_status })
+                        .map(|a| EventAttendee {
+                            email: a.email.to_ascii_lowercase(),
+                            response: a.response_status,
+                        })
                         .collect(),
                     visibility: raw.visibility.unwrap_or_else(|| "default".into()),
                     description: raw.description,

@@ -33,21 +33,34 @@ struct TokenResponse {
     expires_in: i64,
 }
 
+/// A token and when it expires (engine clock).
+type CachedToken = (String, DateTime<Utc>);
+
 /// Tokens per (subject, scope).
 pub struct TokenCache {
     key: ServiceAccountKeyFile,
     signing_key: EncodingKey,
     token_uri: String,
     clock: Arc<dyn Clock>,
-    cached: Mutex<HashMap<(String, String), (String, DateTime<Utc>)>>,
+    cached: Mutex<HashMap<(String, String), CachedToken>>,
 }
 
 impl TokenCache {
     /// A cache for `key`, exchanging at `token_uri`.
-    pub fn new(key: ServiceAccountKeyFile, token_uri: String, clock: Arc<dyn Clock>) -> Result<Self, ProviderError> {
+    pub fn new(
+        key: ServiceAccountKeyFile,
+        token_uri: String,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, ProviderError> {
         let signing_key = EncodingKey::from_rsa_pem(key.private_key.as_bytes())
             .map_err(|e| ProviderError::Config(format!("service-account private key: {e}")))?;
-        Ok(Self { key, signing_key, token_uri, clock, cached: Mutex::new(HashMap::new()) })
+        Ok(Self {
+            key,
+            signing_key,
+            token_uri,
+            clock,
+            cached: Mutex::new(HashMap::new()),
+        })
     }
 
     /// Forgets every cached token.
@@ -56,7 +69,12 @@ impl TokenCache {
     }
 
     /// A valid token for `subject` and `scope`.
-    pub async fn token(&self, http: &HttpClient, subject: &str, scope: &str) -> Result<String, ProviderError> {
+    pub async fn token(
+        &self,
+        http: &HttpClient,
+        subject: &str,
+        scope: &str,
+    ) -> Result<String, ProviderError> {
         let now = self.clock.now();
         let cache_key = (subject.to_ascii_lowercase(), scope.to_string());
         if let Some((token, expires)) = self.cached.lock().expect("token cache").get(&cache_key)
@@ -76,7 +94,10 @@ impl TokenCache {
         header.kid = self.key.private_key_id.clone();
         let assertion = jsonwebtoken::encode(&header, &claims, &self.signing_key)
             .map_err(|e| ProviderError::Config(format!("cannot sign assertion: {e}")))?;
-        let form = [("grant_type", JWT_BEARER), ("assertion", assertion.as_str())];
+        let form = [
+            ("grant_type", JWT_BEARER),
+            ("assertion", assertion.as_str()),
+        ];
         let answer = http.send(|c| c.post(&self.token_uri).form(&form)).await?;
         if !answer.status.is_success() {
             return Err(refusal(answer.status.as_u16(), &answer.body));
@@ -84,7 +105,10 @@ impl TokenCache {
         let parsed: TokenResponse = serde_json::from_str(&answer.body)
             .map_err(|e| ProviderError::Protocol(format!("token response: {e}")))?;
         let expires = self.clock.now() + Duration::seconds(parsed.expires_in);
-        self.cached.lock().expect("token cache").insert(cache_key, (parsed.access_token.clone(), expires));
+        self.cached
+            .lock()
+            .expect("token cache")
+            .insert(cache_key, (parsed.access_token.clone(), expires));
         Ok(parsed.access_token)
     }
 }

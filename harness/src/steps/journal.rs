@@ -5,12 +5,30 @@ use cucumber::then;
 
 use crate::world::{StepResult, TenantWorld};
 
-async fn entries(w: &mut TenantWorld, method: &str, path: &str, status: u16) -> Result<Vec<serde_json::Value>, String> {
+async fn entries(
+    w: &mut TenantWorld,
+    method: &str,
+    path: &str,
+    status: u16,
+) -> Result<Vec<serde_json::Value>, String> {
     let live = w.live().await?;
     let url = format!("{}/journal", live.admin_url());
-    let query = [("tenant", live.tenant.clone()), ("method", method.to_string()), ("path", path.to_string()), ("status", status.to_string())];
-    let body: serde_json::Value =
-        live.http.get(url).query(&query).send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
+    let query = [
+        ("tenant", live.tenant.clone()),
+        ("method", method.to_string()),
+        ("path", path.to_string()),
+        ("status", status.to_string()),
+    ];
+    let body: serde_json::Value = live
+        .http
+        .get(url)
+        .query(&query)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(body["entries"].as_array().cloned().unwrap_or_default())
 }
 
@@ -19,28 +37,47 @@ async fn entries(w: &mut TenantWorld, method: &str, path: &str, status: u16) -> 
 async fn journal_has(w: &mut TenantWorld, method: String, path: String, status: u16) -> StepResult {
     let hits = entries(w, &method, &path, status).await?;
     if hits.is_empty() {
-        return Err(format!("no {method} {path}… answered {status} in the journal"));
+        return Err(format!(
+            "no {method} {path}… answered {status} in the journal"
+        ));
     }
     Ok(())
 }
 
 /// Same, acting as a given user (the token's `sub`).
 #[then(expr = "the journal shows {word} {string} answered {int} for {string}")]
-async fn journal_has_for(w: &mut TenantWorld, method: String, path: String, status: u16, subject: String) -> StepResult {
+async fn journal_has_for(
+    w: &mut TenantWorld,
+    method: String,
+    path: String,
+    status: u16,
+    subject: String,
+) -> StepResult {
     let hits = entries(w, &method, &path, status).await?;
     let subjects: Vec<&str> = hits.iter().filter_map(|e| e["subject"].as_str()).collect();
     if !subjects.iter().any(|s| s.eq_ignore_ascii_case(&subject)) {
-        return Err(format!("no {method} {path}… answered {status} for {subject}; it was answered {status} for {subjects:?}"));
+        return Err(format!(
+            "no {method} {path}… answered {status} for {subject}; it was answered {status} for {subjects:?}"
+        ));
     }
     Ok(())
 }
 
 /// Counts requests with this method and path prefix answered with this status.
 #[then(expr = "the journal shows {int} × {word} {string} answered {int}")]
-async fn journal_count(w: &mut TenantWorld, count: usize, method: String, path: String, status: u16) -> StepResult {
+async fn journal_count(
+    w: &mut TenantWorld,
+    count: usize,
+    method: String,
+    path: String,
+    status: u16,
+) -> StepResult {
     let hits = entries(w, &method, &path, status).await?;
     if hits.len() != count {
-        return Err(format!("expected {count} × {method} {path}… answered {status}, the journal has {}", hits.len()));
+        return Err(format!(
+            "expected {count} × {method} {path}… answered {status}, the journal has {}",
+            hits.len()
+        ));
     }
     Ok(())
 }

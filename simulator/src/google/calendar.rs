@@ -25,14 +25,23 @@ use crate::server::PinnedTenant;
 
 const EVENTS: Requirement = Requirement {
     api: "calendar",
-    scopes: &["calendar.readonly", "calendar", "calendar.events.readonly", "calendar.events"],
+    scopes: &[
+        "calendar.readonly",
+        "calendar",
+        "calendar.events.readonly",
+        "calendar.events",
+    ],
     service: "calendar-json.googleapis.com",
     method: "calendar.v3.Events.List",
 };
 
 const CALENDAR_LIST: Requirement = Requirement {
     api: "calendar",
-    scopes: &["calendar.readonly", "calendar", "calendar.calendarlist.readonly"],
+    scopes: &[
+        "calendar.readonly",
+        "calendar",
+        "calendar.calendarlist.readonly",
+    ],
     service: "calendar-json.googleapis.com",
     method: "calendar.v3.CalendarList.List",
 };
@@ -48,34 +57,49 @@ pub(super) async fn calendar_list(
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, &CALENDAR_LIST, |g, caller| {
-        let owner = caller.subject.clone().unwrap_or_else(|| g.service_account.client_email.clone());
-        let items: Vec<Value> = g
-            .calendars_of(&owner)
-            .map(|c| {
-                json!({
-                    "kind": "calendar#calendarListEntry",
-                    "etag": etag(&c.id),
-                    "id": c.id,
-                    "summary": c.summary,
-                    "timeZone": "UTC",
-                    "accessRole": "owner",
-                    "primary": c.primary,
-                    "selected": true,
-                    "defaultReminders": [],
+    with_caller(
+        &sim,
+        pin.as_deref(),
+        &headers,
+        &CALENDAR_LIST,
+        |g, caller| {
+            let owner = caller
+                .subject
+                .clone()
+                .unwrap_or_else(|| g.service_account.client_email.clone());
+            let items: Vec<Value> = g
+                .calendars_of(&owner)
+                .map(|c| {
+                    json!({
+                        "kind": "calendar#calendarListEntry",
+                        "etag": etag(&c.id),
+                        "id": c.id,
+                        "summary": c.summary,
+                        "timeZone": "UTC",
+                        "accessRole": "owner",
+                        "primary": c.primary,
+                        "selected": true,
+                        "defaultReminders": [],
+                    })
                 })
-            })
-            .collect();
-        Json(json!({ "kind": "calendar#calendarList", "etag": etag(&owner), "items": items })).into_response()
-    })
+                .collect();
+            Json(json!({ "kind": "calendar#calendarList", "etag": etag(&owner), "items": items }))
+                .into_response()
+        },
+    )
 }
 
-fn find_calendar<'a>(g: &'a GoogleState, owner: &'a str, calendar_id: &str) -> Option<&'a CalendarRecord> {
+fn find_calendar<'a>(
+    g: &'a GoogleState,
+    owner: &'a str,
+    calendar_id: &str,
+) -> Option<&'a CalendarRecord> {
     if calendar_id == "primary" {
         return g.calendars_of(owner).find(|c| c.primary);
     }
     // A user reads their own calendars; other users' calendars are not shared here.
-    g.calendars_of(owner).find(|c| c.id.eq_ignore_ascii_case(calendar_id))
+    g.calendars_of(owner)
+        .find(|c| c.id.eq_ignore_ascii_case(calendar_id))
 }
 
 fn parse_time(q: &HashMap<String, String>, name: &str) -> Result<Option<DateTime<Utc>>, Response> {
@@ -83,7 +107,11 @@ fn parse_time(q: &HashMap<String, String>, name: &str) -> Result<Option<DateTime
         None => Ok(None),
         Some(v) => DateTime::parse_from_rfc3339(v)
             .map(|t| Some(t.with_timezone(&Utc)))
-            .map_err(|_| ApiError::new(400, "badRequest", "Bad Request").location("parameter", name).into_response()),
+            .map_err(|_| {
+                ApiError::new(400, "badRequest", "Bad Request")
+                    .location("parameter", name)
+                    .into_response()
+            }),
     }
 }
 
@@ -95,12 +123,18 @@ pub(super) async fn list_events(
     Query(q): Params,
 ) -> Reply {
     with_caller(&sim, pin.as_deref(), &headers, &EVENTS, |g, caller| {
-        let owner = caller.subject.clone().unwrap_or_else(|| g.service_account.client_email.clone());
+        let owner = caller
+            .subject
+            .clone()
+            .unwrap_or_else(|| g.service_account.client_email.clone());
         let Some(calendar) = find_calendar(g, &owner, &calendar_id) else {
             return errors::not_found("Not Found");
         };
         if q.contains_key("syncToken") {
-            return errors::invalid_parameter("syncToken", "Incremental sync is not supported by this simulator version.");
+            return errors::invalid_parameter(
+                "syncToken",
+                "Incremental sync is not supported by this simulator version.",
+            );
         }
         let (time_min, time_max) = match (parse_time(&q, "timeMin"), parse_time(&q, "timeMax")) {
             (Ok(a), Ok(b)) => (a, b),
@@ -117,25 +151,39 @@ pub(super) async fn list_events(
         let max = match q.get("maxResults").map(|m| m.parse::<usize>()) {
             None => 250,
             Some(Ok(n)) if n >= 1 => n.min(2500),
-            Some(_) => return errors::invalid_parameter("maxResults", "Invalid value for maxResults"),
+            Some(_) => {
+                return errors::invalid_parameter("maxResults", "Invalid value for maxResults");
+            }
         };
         let single = q.get("singleEvents").is_some_and(|v| v == "true");
         let order = q.get("orderBy").map(String::as_str);
         if order == Some("startTime") && !single {
-            return ApiError::new(400, "badRequest", "The requested ordering is not available for the particular query.").into_response();
+            return ApiError::new(
+                400,
+                "badRequest",
+                "The requested ordering is not available for the particular query.",
+            )
+            .into_response();
         }
         let text = q.get("q").map(|s| s.to_lowercase());
         let mut events: Vec<&EventRecord> = calendar
             .events
             .iter()
-            .filter(|e| time_min.is_none_or(|lo| e.event.end > lo) && time_max.is_none_or(|hi| e.event.start < hi))
+            .filter(|e| {
+                time_min.is_none_or(|lo| e.event.end > lo)
+                    && time_max.is_none_or(|hi| e.event.start < hi)
+            })
             .filter(|e| {
                 text.as_ref().is_none_or(|t| {
                     let ev = &e.event;
-                    [Some(&ev.title), ev.description.as_ref(), ev.location.as_ref()]
-                        .into_iter()
-                        .flatten()
-                        .any(|s| s.to_lowercase().contains(t))
+                    [
+                        Some(&ev.title),
+                        ev.description.as_ref(),
+                        ev.location.as_ref(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .any(|s| s.to_lowercase().contains(t))
                 })
             })
             .collect();
@@ -143,7 +191,12 @@ pub(super) async fn list_events(
             Some("updated") => events.sort_by(|a, b| (a.updated, &a.id).cmp(&(b.updated, &b.id))),
             _ => events.sort_by(|a, b| (a.event.start, &a.id).cmp(&(b.event.start, &b.id))),
         }
-        let fingerprint = format!("events|{}|{}|{}", calendar.id, q.get("timeMin").cloned().unwrap_or_default(), q.get("timeMax").cloned().unwrap_or_default());
+        let fingerprint = format!(
+            "events|{}|{}|{}",
+            calendar.id,
+            q.get("timeMin").cloned().unwrap_or_default(),
+            q.get("timeMax").cloned().unwrap_or_default()
+        );
         let offset = match q.get("pageToken") {
             None => 0,
             Some(t) => match paging::decode(t, &fingerprint) {
@@ -153,7 +206,12 @@ pub(super) async fn list_events(
         };
         let rendered: Vec<Value> = events.iter().map(|e| event_json(calendar, e)).collect();
         let (page, next) = paging::page(&rendered, offset, max, &fingerprint);
-        let updated = calendar.events.iter().map(|e| e.updated).max().unwrap_or(caller.now);
+        let updated = calendar
+            .events
+            .iter()
+            .map(|e| e.updated)
+            .max()
+            .unwrap_or(caller.now);
         let mut body = json!({
             "kind": "calendar#events",
             "etag": etag(&fingerprint),
@@ -180,7 +238,8 @@ pub(super) async fn get_event(
 ) -> Reply {
     with_caller(&sim, pin.as_deref(), &headers, &EVENTS, |g, caller| {
         let owner = caller.subject.clone().unwrap_or_default();
-        let found = find_calendar(g, &owner, &calendar_id).and_then(|c| c.events.iter().find(|e| e.id == event_id).map(|e| (c, e)));
+        let found = find_calendar(g, &owner, &calendar_id)
+            .and_then(|c| c.events.iter().find(|e| e.id == event_id).map(|e| (c, e)));
         match found {
             Some((c, e)) => Json(event_json(c, e)).into_response(),
             None => errors::not_found("Not Found"),
@@ -218,7 +277,11 @@ fn event_json(calendar: &CalendarRecord, rec: &EventRecord) -> Value {
     let mut location = e.location.clone();
     if let Some(link) = &e.conference {
         if is_meet(link) {
-            let code = link.trim_start_matches("https://meet.google.com/").split(['?', '/']).next().unwrap_or_default();
+            let code = link
+                .trim_start_matches("https://meet.google.com/")
+                .split(['?', '/'])
+                .next()
+                .unwrap_or_default();
             body["hangoutLink"] = json!(link);
             body["conferenceData"] = json!({
                 "entryPoints": [{ "entryPointType": "video", "uri": link, "label": link.trim_start_matches("https://") }],

@@ -28,7 +28,10 @@ const USERS: Requirement = Requirement {
 
 const ORG_UNITS: Requirement = Requirement {
     api: "directory",
-    scopes: &["admin.directory.orgunit.readonly", "admin.directory.orgunit"],
+    scopes: &[
+        "admin.directory.orgunit.readonly",
+        "admin.directory.orgunit",
+    ],
     service: "admin.googleapis.com",
     method: "ccc.hosted.frontend.directory.v1.DirectoryOrgunits.List",
 };
@@ -36,7 +39,11 @@ const ORG_UNITS: Requirement = Requirement {
 type Params = Query<HashMap<String, String>>;
 
 fn is_admin(g: &GoogleState, caller: &Caller) -> bool {
-    caller.subject.as_deref().and_then(|s| g.user(s)).is_some_and(|u| u.admin && !u.suspended)
+    caller
+        .subject
+        .as_deref()
+        .and_then(|s| g.user(s))
+        .is_some_and(|u| u.admin && !u.suspended)
 }
 
 pub(super) async fn list_users(
@@ -53,7 +60,9 @@ pub(super) async fn list_users(
         let domain = q.get("domain").map(String::as_str);
         match (customer, domain) {
             (None, None) => return ApiError::new(400, "badRequest", "Bad Request").into_response(),
-            (Some(c), _) if c != "my_customer" && c != g.customer_id => return errors::not_authorized(),
+            (Some(c), _) if c != "my_customer" && c != g.customer_id => {
+                return errors::not_authorized();
+            }
             (_, Some(d)) if !d.eq_ignore_ascii_case(&g.domain) => return errors::not_authorized(),
             _ => {}
         }
@@ -62,7 +71,10 @@ pub(super) async fn list_users(
             Some(Ok(n)) if (1..=500).contains(&n) => n,
             Some(_) => {
                 let v = q.get("maxResults").cloned().unwrap_or_default();
-                return errors::invalid_parameter("maxResults", &format!("Invalid value '{v}'. Values must be within the range: [1, 500]"));
+                return errors::invalid_parameter(
+                    "maxResults",
+                    &format!("Invalid value '{v}'. Values must be within the range: [1, 500]"),
+                );
             }
         };
         let mut users: Vec<&DirectoryUser> = match q.get("query") {
@@ -75,11 +87,19 @@ pub(super) async fn list_users(
         let order = q.get("orderBy").map(String::as_str).unwrap_or("email");
         match order {
             "email" => users.sort_by(|a, b| a.email.cmp(&b.email)),
-            "familyName" => users.sort_by(|a, b| (&a.family_name, &a.email).cmp(&(&b.family_name, &b.email))),
-            "givenName" => users.sort_by(|a, b| (&a.given_name, &a.email).cmp(&(&b.given_name, &b.email))),
-            other => return errors::invalid_parameter("orderBy", &format!("Invalid value '{other}'")),
+            "familyName" => {
+                users.sort_by(|a, b| (&a.family_name, &a.email).cmp(&(&b.family_name, &b.email)))
+            }
+            "givenName" => {
+                users.sort_by(|a, b| (&a.given_name, &a.email).cmp(&(&b.given_name, &b.email)))
+            }
+            other => {
+                return errors::invalid_parameter("orderBy", &format!("Invalid value '{other}'"));
+            }
         }
-        if q.get("sortOrder").is_some_and(|s| s.eq_ignore_ascii_case("DESCENDING")) {
+        if q.get("sortOrder")
+            .is_some_and(|s| s.eq_ignore_ascii_case("DESCENDING"))
+        {
             users.reverse();
         }
         let fingerprint = format!(
@@ -98,7 +118,8 @@ pub(super) async fn list_users(
         };
         let rendered: Vec<Value> = users.iter().map(|u| user_json(g, u)).collect();
         let (page, next) = paging::page(&rendered, offset, max, &fingerprint);
-        let mut body = json!({ "kind": "admin#directory#users", "etag": etag(&fingerprint), "users": page });
+        let mut body =
+            json!({ "kind": "admin#directory#users", "etag": etag(&fingerprint), "users": page });
         if let Some(next) = next {
             body["nextPageToken"] = json!(next);
         }
@@ -119,7 +140,11 @@ pub(super) async fn get_user(
         if !is_admin(g, caller) {
             return errors::not_authorized();
         }
-        match g.users.iter().find(|u| u.email.eq_ignore_ascii_case(&user_key) || u.id == user_key) {
+        match g
+            .users
+            .iter()
+            .find(|u| u.email.eq_ignore_ascii_case(&user_key) || u.id == user_key)
+        {
             Some(u) => Json(user_json(g, u)).into_response(),
             None => errors::not_found("Resource Not Found: userKey"),
         }
@@ -137,9 +162,18 @@ pub(super) async fn list_org_units(
         if !is_admin(g, caller) || (customer != "my_customer" && customer != g.customer_id) {
             return errors::not_authorized();
         }
-        let root = q.get("orgUnitPath").map(|p| format!("/{}", p.trim_matches('/'))).unwrap_or_else(|| "/".into());
+        let root = q
+            .get("orgUnitPath")
+            .map(|p| format!("/{}", p.trim_matches('/')))
+            .unwrap_or_else(|| "/".into());
         let kind = q.get("type").map(String::as_str).unwrap_or("children");
-        let under = |path: &str| if root == "/" { path != "/" } else { path.starts_with(&format!("{root}/")) };
+        let under = |path: &str| {
+            if root == "/" {
+                path != "/"
+            } else {
+                path.starts_with(&format!("{root}/"))
+            }
+        };
         let units: Vec<Value> = g
             .org_units
             .iter()
@@ -150,7 +184,11 @@ pub(super) async fn list_org_units(
             })
             .map(|o| {
                 let parent = parent_of(&o.path);
-                let parent_id = g.org_units.iter().find(|p| p.path == parent).map(|p| p.id.clone());
+                let parent_id = g
+                    .org_units
+                    .iter()
+                    .find(|p| p.path == parent)
+                    .map(|p| p.id.clone());
                 json!({
                     "kind": "admin#directory#orgUnit",
                     "etag": etag(&o.path),
@@ -221,11 +259,24 @@ impl UserQuery {
     fn parse(text: &str) -> Result<Self, String> {
         let mut terms = Vec::new();
         for raw in text.split_whitespace() {
-            let idx = raw.find([':', '=']).ok_or_else(|| format!("Invalid query: `{raw}`"))?;
+            let idx = raw
+                .find([':', '='])
+                .ok_or_else(|| format!("Invalid query: `{raw}`"))?;
             let (field, rest) = raw.split_at(idx);
             let op = rest.chars().next().expect("found above");
-            let value = rest[1..].trim_matches(|c| c == '\'' || c == '"').to_string();
-            if !["email", "orgUnitPath", "isAdmin", "isSuspended", "givenName", "familyName"].contains(&field) {
+            let value = rest[1..]
+                .trim_matches(|c| c == '\'' || c == '"')
+                .to_string();
+            if ![
+                "email",
+                "orgUnitPath",
+                "isAdmin",
+                "isSuspended",
+                "givenName",
+                "familyName",
+            ]
+            .contains(&field)
+            {
                 return Err(format!("Invalid query: unsupported field `{field}`"));
             }
             terms.push((field.to_string(), op, value));
@@ -237,13 +288,21 @@ impl UserQuery {
         self.terms.iter().all(|(field, op, value)| {
             let text = |s: &str| {
                 let (s, v) = (s.to_ascii_lowercase(), value.to_ascii_lowercase());
-                if *op == ':' { s.starts_with(&v) } else { s == v }
+                if *op == ':' {
+                    s.starts_with(&v)
+                } else {
+                    s == v
+                }
             };
             match field.as_str() {
                 "email" => text(&u.email),
                 "givenName" => text(&u.given_name),
                 "familyName" => text(&u.family_name),
-                "orgUnitPath" => u.org_unit == *value || u.org_unit.starts_with(&format!("{}/", value.trim_end_matches('/'))),
+                "orgUnitPath" => {
+                    u.org_unit == *value
+                        || u.org_unit
+                            .starts_with(&format!("{}/", value.trim_end_matches('/')))
+                }
                 "isAdmin" => u.admin.to_string() == value.to_ascii_lowercase(),
                 "isSuspended" => u.suspended.to_string() == value.to_ascii_lowercase(),
                 _ => false,
@@ -251,4 +310,3 @@ impl UserQuery {
         })
     }
 }
-

@@ -233,7 +233,8 @@ impl fmt::Display for ScenarioError {
 /// Parses and checks scenario text. `source_name` labels diagnostics (a path, or
 /// `<admin API>`).
 pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
-    let spec: ScenarioSpec = serde_saphyr::from_str(text).map_err(|e| syntax_error(source_name, &e))?;
+    let spec: ScenarioSpec =
+        serde_saphyr::from_str(text).map_err(|e| syntax_error(source_name, &e))?;
     validate::check(source_name, spec)
 }
 
@@ -247,7 +248,12 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
         source_name: name.clone(),
-        diagnostics: vec![Diagnostic { line: None, column: None, field: String::new(), message: format!("cannot read file: {e}") }],
+        diagnostics: vec![Diagnostic {
+            line: None,
+            column: None,
+            field: String::new(),
+            message: format!("cannot read file: {e}"),
+        }],
     })?;
     parse(&name, &text)
 }
@@ -257,7 +263,12 @@ fn syntax_error(source_name: &str, e: &serde_saphyr::Error) -> ScenarioError {
     let full = e.to_string();
     // The crate's message carries a rendered snippet after the first line; the first
     // line is the message proper, and we print our own `file:line:col` prefix.
-    let message = full.lines().next().unwrap_or("invalid YAML").trim().to_string();
+    let message = full
+        .lines()
+        .next()
+        .unwrap_or("invalid YAML")
+        .trim()
+        .to_string();
     let message = strip_location_prefix(&message);
     ScenarioError {
         source_name: source_name.to_string(),
