@@ -204,8 +204,8 @@ pub(super) async fn list_events(
                 None => return errors::invalid_parameter("pageToken", "Invalid page token"),
             },
         };
-        let rendered: Vec<Value> = events.iter().map(|e| event_json(calendar, e)).collect();
-        let (page, next) = paging::page(&rendered, offset, max, &fingerprint);
+        let (page, next) = paging::page(&events, offset, max, &fingerprint);
+        let page: Vec<Value> = page.iter().map(|e| event_json(calendar, e)).collect();
         let updated = calendar
             .events
             .iter()

@@ -9,6 +9,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::auth::{Caller, Requirement, with_caller};
@@ -116,16 +117,14 @@ pub(super) async fn list_users(
                 None => return errors::invalid_parameter("pageToken", "Invalid page token"),
             },
         };
-        let rendered: Vec<Value> = users.iter().map(|u| user_json(g, u)).collect();
-        let (page, next) = paging::page(&rendered, offset, max, &fingerprint);
-        let mut body =
-            json!({ "kind": "admin#directory#users", "etag": etag(&fingerprint), "users": page });
-        if let Some(next) = next {
-            body["nextPageToken"] = json!(next);
-        }
-        if page.is_empty() {
-            body.as_object_mut().expect("object").remove("users");
-        }
+        // Only the requested page is rendered; the rest of the directory is never copied.
+        let (page, next) = paging::page(&users, offset, max, &fingerprint);
+        let body = UsersPage {
+            kind: "admin#directory#users",
+            etag: etag(&fingerprint),
+            users: page.iter().map(|u| UserResource::of(g, u)).collect(),
+            next_page_token: next,
+        };
         Json(body).into_response()
     })
 }
@@ -145,7 +144,7 @@ pub(super) async fn get_user(
             .iter()
             .find(|u| u.email.eq_ignore_ascii_case(&user_key) || u.id == user_key)
         {
-            Some(u) => Json(user_json(g, u)).into_response(),
+            Some(u) => Json(UserResource::of(g, u)).into_response(),
             None => errors::not_found("Resource Not Found: userKey"),
         }
     })
@@ -213,30 +212,94 @@ fn parent_of(path: &str) -> String {
     }
 }
 
-fn user_json(g: &GoogleState, u: &DirectoryUser) -> Value {
-    json!({
-        "kind": "admin#directory#user",
-        "id": u.id,
-        "etag": etag(&format!("{}{}{}", u.id, u.org_unit, u.suspended)),
-        "primaryEmail": u.email,
-        "name": { "givenName": u.given_name, "familyName": u.family_name, "fullName": format!("{} {}", u.given_name, u.family_name).trim() },
-        "isAdmin": u.admin,
-        "isDelegatedAdmin": false,
-        "lastLoginTime": "1970-01-01T00:00:00.000Z",
-        "creationTime": "2020-01-01T00:00:00.000Z",
-        "agreedToTerms": true,
-        "suspended": u.suspended,
-        "archived": false,
-        "changePasswordAtNextLogin": false,
-        "ipWhitelisted": false,
-        "emails": [{ "address": u.email, "primary": true }],
-        "customerId": g.customer_id,
-        "orgUnitPath": u.org_unit,
-        "isMailboxSetup": true,
-        "isEnrolledIn2Sv": false,
-        "isEnforcedIn2Sv": false,
-        "includeInGlobalAddressList": true,
-    })
+/// A page of `users.list`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UsersPage<'a> {
+    kind: &'static str,
+    etag: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    users: Vec<UserResource<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_page_token: Option<String>,
+}
+
+/// The Directory `User` resource, with the fields Google returns for `projection=basic`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UserResource<'a> {
+    kind: &'static str,
+    id: &'a str,
+    etag: String,
+    primary_email: &'a str,
+    name: UserName<'a>,
+    is_admin: bool,
+    is_delegated_admin: bool,
+    last_login_time: &'static str,
+    creation_time: &'static str,
+    agreed_to_terms: bool,
+    suspended: bool,
+    archived: bool,
+    change_password_at_next_login: bool,
+    ip_whitelisted: bool,
+    emails: [UserEmail<'a>; 1],
+    customer_id: &'a str,
+    org_unit_path: &'a str,
+    is_mailbox_setup: bool,
+    is_enrolled_in2_sv: bool,
+    is_enforced_in2_sv: bool,
+    include_in_global_address_list: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UserName<'a> {
+    given_name: &'a str,
+    family_name: &'a str,
+    full_name: String,
+}
+
+#[derive(Serialize)]
+struct UserEmail<'a> {
+    address: &'a str,
+    primary: bool,
+}
+
+impl<'a> UserResource<'a> {
+    fn of(g: &'a GoogleState, u: &'a DirectoryUser) -> Self {
+        UserResource {
+            kind: "admin#directory#user",
+            id: &u.id,
+            etag: etag(&format!("{}{}{}", u.id, u.org_unit, u.suspended)),
+            primary_email: &u.email,
+            name: UserName {
+                given_name: &u.given_name,
+                family_name: &u.family_name,
+                full_name: format!("{} {}", u.given_name, u.family_name)
+                    .trim()
+                    .to_string(),
+            },
+            is_admin: u.admin,
+            is_delegated_admin: false,
+            last_login_time: "1970-01-01T00:00:00.000Z",
+            creation_time: "2020-01-01T00:00:00.000Z",
+            agreed_to_terms: true,
+            suspended: u.suspended,
+            archived: false,
+            change_password_at_next_login: false,
+            ip_whitelisted: false,
+            emails: [UserEmail {
+                address: &u.email,
+                primary: true,
+            }],
+            customer_id: &g.customer_id,
+            org_unit_path: &u.org_unit,
+            is_mailbox_setup: true,
+            is_enrolled_in2_sv: false,
+            is_enforced_in2_sv: false,
+            include_in_global_address_list: true,
+        }
+    }
 }
 
 /// A weak etag derived from content, stable across runs.
