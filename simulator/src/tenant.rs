@@ -125,7 +125,7 @@ impl Tenant {
                     .google
                     .as_mut()
                     .ok_or("the tenant has no Google Workspace")?;
-                let change = google.apply(other)?;
+                let change = google.apply(other, at)?;
                 if let Action::SuspendUser(email) = other {
                     // A suspended account's tokens stop working at once.
                     tokens.revoke_subject(&self.id, email);

@@ -260,7 +260,7 @@ impl GoogleState {
     }
 
     /// Applies a directory or grant change; `Ok` carries a one-line description.
-    pub fn apply(&mut self, action: &Action) -> Result<String, String> {
+    pub fn apply(&mut self, action: &Action, at: DateTime<Utc>) -> Result<String, String> {
         match action {
             Action::MoveUser { email, org_unit } => {
                 if !self.org_units.iter().any(|o| &o.path == org_unit) {
@@ -304,6 +304,31 @@ impl GoogleState {
                 }
                 self.access.trusted_org_units = Some(list.clone());
                 Ok(format!("app access now trusted for {}", list.join(", ")))
+            }
+            Action::UpdateEvent { owner, title, start, conference } => {
+                let ids: BTreeSet<String> = self
+                    .calendars_of(owner)
+                    .flat_map(|c| c.events.iter())
+                    .filter(|e| &e.event.title == title)
+                    .map(|e| e.id.clone())
+                    .collect();
+                if ids.is_empty() {
+                    return Err(format!("{owner} has no event titled {title:?}"));
+                }
+                // Every copy (organizer's and invitees') changes together, as in Calendar.
+                for rec in self.calendars.iter_mut().flat_map(|c| c.events.iter_mut()).filter(|e| ids.contains(&e.id)) {
+                    if let Some(new_start) = start {
+                        let length = rec.event.end - rec.event.start;
+                        rec.event.start = *new_start;
+                        rec.event.end = *new_start + length;
+                    }
+                    if let Some(link) = conference {
+                        rec.event.conference = Some(link.clone());
+                    }
+                    rec.sequence += 1;
+                    rec.updated = at;
+                }
+                Ok(format!("updated {title:?} of {owner}"))
             }
             Action::AddFault(_) => Err("not a Google directory action".into()),
         }

@@ -10,8 +10,11 @@
 //! - `validate`: spec → [`Scenario`], collecting all diagnostics rather than stopping at
 //!   the first.
 
+pub mod recording;
+pub mod rooms;
 pub mod spec;
 mod validate;
+pub mod zoom;
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -37,6 +40,10 @@ pub struct Scenario {
     pub start: DateTime<Utc>,
     /// The Google Workspace tenant, if any.
     pub google: Option<GoogleWorkspace>,
+    /// The Zoom account, as written (already checked).
+    pub zoom: Option<zoom::ZoomSpec>,
+    /// Meeting rooms, as written (already checked).
+    pub rooms: Vec<rooms::RoomSpec>,
     /// The recording product's configuration, as written (already checked).
     pub company: spec::CompanySpec,
     /// Timed changes, sorted by time (stable for equal times).
@@ -174,6 +181,17 @@ pub enum Action {
     TrustOrgUnits(Vec<String>),
     /// Add a fault rule.
     AddFault(FaultRule),
+    /// Change an event's start and/or conference link.
+    UpdateEvent {
+        /// Calendar owner.
+        owner: String,
+        /// Event title.
+        title: String,
+        /// New start.
+        start: Option<DateTime<Utc>>,
+        /// New conference link.
+        conference: Option<String>,
+    },
 }
 
 /// An action and when it happens.

@@ -38,6 +38,12 @@ pub struct ScenarioSpec {
     /// The Google Workspace tenant, if the scenario has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub google: Option<GoogleSpec>,
+    /// The Zoom account, if the scenario has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zoom: Option<super::zoom::ZoomSpec>,
+    /// Meeting rooms a recording bot can join, by conference link.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rooms: Vec<super::rooms::RoomSpec>,
     /// The recording product's own configuration.
     #[serde(default)]
     pub company: CompanySpec,
@@ -255,6 +261,12 @@ pub struct CompanySpec {
     /// Team members.
     #[serde(default)]
     pub team: Vec<TeamMemberSpec>,
+    /// Recording settings, exclusions and compliance.
+    #[serde(default)]
+    pub recording: super::recording::RecordingSpec,
+    /// The web-conferencing provider table.
+    #[serde(default)]
+    pub conferencing: super::recording::ConferencingSpec,
 }
 
 /// Connection mode to an email/calendar provider.
@@ -343,6 +355,12 @@ pub enum Seat {
 pub struct TeamMemberSpec {
     /// Address (usually a user of the provider tenant).
     pub email: Sp<String>,
+    /// Display name, as it appears in calls; derived from the address when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Recording consent profile (REC-13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<super::recording::ConsentSpec>,
     /// Seat.
     #[serde(default)]
     pub seat: Seat,
@@ -420,6 +438,26 @@ pub struct TimelineStepSpec {
     /// Add a fault rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<FaultSpec>,
+    /// Change a calendar event (time, link): the organizer edits the invite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_event: Option<UpdateEventSpec>,
+}
+
+/// Arguments of `update_event`: the event with this title on the owner's calendars (and
+/// every invitee's copy) gets a new start and/or conference link.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateEventSpec {
+    /// The calendar owner (organizer).
+    pub owner: Sp<String>,
+    /// The event's title.
+    pub title: Sp<String>,
+    /// New start (offset from the scenario clock or RFC 3339); length is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Sp<String>>,
+    /// New conference link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conference: Option<String>,
 }
 
 /// Arguments of `move_user`.

@@ -159,6 +159,22 @@ pub(super) fn check(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, S
         });
     }
 
+    if let Some(z) = &spec.zoom {
+        check_zoom(&mut c, z, start);
+    }
+    let mut links = HashSet::new();
+    for (i, room) in spec.rooms.iter().enumerate() {
+        let link = room.link.value.trim();
+        if !(link.starts_with("https://") || link.starts_with("http://")) {
+            c.at(&room.link, format!("rooms[{i}].link"), format!("`{link}` is not a conference link (https://…)"));
+        } else if !links.insert(link.to_string()) {
+            c.at(&room.link, format!("rooms[{i}].link"), "another room already answers this link");
+        }
+        for (j, e) in room.consent_declined.iter().enumerate() {
+            c.email(e, &format!("rooms[{i}].consent_declined[{j}]"));
+        }
+    }
+
     // Timeline.
     let mut timeline = Vec::new();
     for (i, step) in spec.timeline.iter().enumerate() {
@@ -209,6 +225,8 @@ pub(super) fn check(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, S
             seed: spec.seed,
             start,
             google,
+            zoom: spec.zoom.clone(),
+            rooms: spec.rooms.clone(),
             company: spec.company.clone(),
             timeline,
             faults,
@@ -409,6 +427,37 @@ fn check_google(c: &mut Checker, g: &spec::GoogleSpec, start: DateTime<Utc>) -> 
     }
 }
 
+fn check_zoom(c: &mut Checker, z: &super::zoom::ZoomSpec, start: DateTime<Utc>) {
+    let mut emails = HashSet::new();
+    for (i, u) in z.users.iter().enumerate() {
+        let email = c.email(&u.email, &format!("zoom.users[{i}].email"));
+        if !emails.insert(email.clone()) {
+            c.at(&u.email, format!("zoom.users[{i}].email"), format!("{email} is listed twice"));
+        }
+    }
+    let mut ids = HashSet::new();
+    for (i, m) in z.meetings.iter().enumerate() {
+        let id = m.id.value.trim();
+        if id.len() < 9 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            c.at(&m.id, format!("zoom.meetings[{i}].id"), format!("`{id}` is not a Zoom meeting number (9 or more digits)"));
+        } else if !ids.insert(id.to_string()) {
+            c.at(&m.id, format!("zoom.meetings[{i}].id"), format!("meeting {id} is listed twice"));
+        }
+        let host = m.host.value.trim().to_ascii_lowercase();
+        if !emails.contains(&host) {
+            c.at(&m.host, format!("zoom.meetings[{i}].host"), format!("{host} is not a Zoom user; add them under zoom.users"));
+        }
+        if let Some(s) = &m.start {
+            c.instant(s, &format!("zoom.meetings[{i}].start"), start);
+        }
+        if let Some(d) = &m.duration
+            && let Err(e) = parse_duration(&d.value)
+        {
+            c.at(d, format!("zoom.meetings[{i}].duration"), e.to_string());
+        }
+    }
+}
+
 fn check_event(
     c: &mut Checker,
     e: &EventSpec,
@@ -504,9 +553,25 @@ pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<A
     if let Some(f) = &step.fault {
         actions.push(Action::AddFault(fault_rule(f, start).map_err(|(_, m)| m)?));
     }
+    if let Some(u) = &step.update_event {
+        let new_start = u
+            .start
+            .as_ref()
+            .map(|s| parse_instant(&s.value, start).map_err(|e| format!("update_event.start: {e}")))
+            .transpose()?;
+        if new_start.is_none() && u.conference.is_none() {
+            return Err("update_event changes nothing; give `start` and/or `conference`".into());
+        }
+        actions.push(Action::UpdateEvent {
+            owner: u.owner.value.trim().to_ascii_lowercase(),
+            title: u.title.value.clone(),
+            start: new_start,
+            conference: u.conference.clone(),
+        });
+    }
     match actions.len() {
         1 => Ok(actions.remove(0)),
-        0 => Err("names no action; use one of move_user, suspend_user, unsuspend_user, revoke_scope, grant_scope, trust_org_units, fault".into()),
+        0 => Err("names no action; use one of move_user, suspend_user, unsuspend_user, revoke_scope, grant_scope, trust_org_units, fault, update_event".into()),
         _ => Err("names more than one action; split it into separate steps".into()),
     }
 }
@@ -552,6 +617,18 @@ fn check_action_refs(
                 field.to_string(),
                 format!("{email} is not a user of the tenant"),
             );
+        }
+        Action::UpdateEvent { owner, title, .. } => {
+            let u = step.update_event.as_ref().expect("update_event action comes from update_event");
+            match g.users.iter().find(|x| &x.email == owner) {
+                None => c.at(&u.owner, format!("{field}.update_event.owner"), format!("{owner} is not a user of the tenant")),
+                Some(user) if !user.calendars.iter().any(|cal| cal.events.iter().any(|e| &e.title == title)) => c.at(
+                    &u.title,
+                    format!("{field}.update_event.title"),
+                    format!("{owner} has no event titled {title:?}"),
+                ),
+                Some(_) => {}
+            }
         }
         Action::TrustOrgUnits(list) => {
             for (i, ou) in list.iter().enumerate() {
