@@ -12,15 +12,23 @@
 //! - [`google`]: the Google Workspace client (tokens, Directory, Calendar).
 //! - [`http`]: retries with backoff and `Retry-After`, on the engine's clock.
 //! - `sync`: one sync run; [`store`]: what was imported; [`page`]: the Team members page.
+//! - [`recording`]: will each meeting be recorded (REC rules); `schedule`: deciding after
+//!   each sync and sending the bot; [`links`]: conference links and gateway wrappers;
+//!   [`zoom`]: the Zoom client; [`bot`]: joining meetings.
 
+pub mod bot;
 pub mod clock;
 pub mod error;
 pub mod google;
 pub mod http;
+pub mod links;
 pub mod page;
+pub mod recording;
+mod schedule;
 pub mod settings;
 pub mod store;
 mod sync;
+pub mod zoom;
 
 use std::sync::{Arc, Mutex};
 
@@ -39,6 +47,8 @@ use store::SyncState;
 pub struct Engine {
     clock: Arc<dyn Clock>,
     google: Option<GoogleClient>,
+    zoom: Option<zoom::ZoomClient>,
+    bot: Option<bot::BotClient>,
     window: SyncWindow,
     state: Mutex<SyncState>,
 }
@@ -50,6 +60,8 @@ pub struct EngineBuilder {
     retry: RetryPolicy,
     window: SyncWindow,
     google: Option<(GoogleEndpoints, ServiceAccountKeyFile)>,
+    zoom: Option<zoom::ZoomConfig>,
+    rooms_url: Option<String>,
 }
 
 impl EngineBuilder {
@@ -77,21 +89,28 @@ impl EngineBuilder {
         self
     }
 
+    /// Connects to a Zoom account (server-to-server OAuth app).
+    pub fn zoom(mut self, config: zoom::ZoomConfig) -> Self {
+        self.zoom = Some(config);
+        self
+    }
+
+    /// Where the recording bot joins meetings (the meeting-room service).
+    pub fn rooms(mut self, url: &str) -> Self {
+        self.rooms_url = Some(url.to_string());
+        self
+    }
+
     /// Builds the engine; fails if the key file cannot be used.
     pub fn build(self) -> Result<Engine, ProviderError> {
         let http = http::HttpClient::new(self.clock.clone(), self.retry);
         let google = match self.google {
-            Some((endpoints, key)) => {
-                Some(GoogleClient::new(http, self.clock.clone(), endpoints, key)?)
-            }
+            Some((endpoints, key)) => Some(GoogleClient::new(http.clone(), self.clock.clone(), endpoints, key)?),
             None => None,
         };
-        Ok(Engine {
-            clock: self.clock,
-            google,
-            window: self.window,
-            state: Mutex::new(SyncState::default()),
-        })
+        let zoom = self.zoom.map(|config| zoom::ZoomClient::new(http.clone(), self.clock.clone(), config));
+        let bot = self.rooms_url.map(|url| bot::BotClient::new(http, &url));
+        Ok(Engine { clock: self.clock, google, zoom, bot, window: self.window, state: Mutex::new(SyncState::default()) })
     }
 }
 
@@ -103,6 +122,8 @@ impl Engine {
             retry: RetryPolicy::default(),
             window: SyncWindow::default(),
             google: None,
+            zoom: None,
+            rooms_url: None,
         }
     }
 
@@ -113,10 +134,32 @@ impl Engine {
     /// Reads the providers as `settings` say and updates what the engine knows.
     pub async fn sync(&self, settings: &CompanySettings) -> SyncReport {
         let started = self.clock.now();
-        let outcome =
-            sync::read_provider(self.google.as_ref(), settings, started, self.window).await;
+        let outcome = sync::read_provider(self.google.as_ref(), settings, started, self.window).await;
         let finished = self.clock.now();
-        sync::apply(&mut self.state(), outcome, finished)
+        let report = sync::apply(&mut self.state(), outcome, finished);
+        self.schedule(settings).await;
+        report
+    }
+
+    /// Decides every unsettled meeting and attends those that have started.
+    pub async fn schedule(&self, settings: &CompanySettings) {
+        // The state is copied out so no lock is held across provider calls.
+        let snapshot = self.state().clone();
+        let decided = schedule::decide_all(&snapshot, self.zoom.as_ref(), settings).await;
+        self.state().decisions.extend(decided);
+        let decisions = self.state().decisions.clone();
+        let attended = schedule::attend(&decisions, self.bot.as_ref(), settings, self.clock.now()).await;
+        let mut state = self.state();
+        for d in attended {
+            state.decisions.insert(d.meeting.clone(), d);
+        }
+    }
+
+    /// Every recording decision, by meeting start.
+    pub fn decisions(&self) -> Vec<recording::RecordingDecision> {
+        let mut all: Vec<_> = self.state().decisions.values().cloned().collect();
+        all.sort_by(|a, b| (a.start, &a.meeting).cmp(&(b.start, &b.meeting)));
+        all
     }
 
     /// The Team members page for `settings` and the last sync.

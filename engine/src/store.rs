@@ -5,7 +5,7 @@
 //! outage must not lose what was already imported (DC-06), and turning capture off keeps
 //! what was captured (DC-17).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -47,17 +47,41 @@ pub struct MemberAccess {
     pub email: Access,
 }
 
+/// Which of a member's calendars a meeting was found on (REC-03).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarKind {
+    /// The member's primary calendar.
+    Primary,
+    /// A secondary calendar the member owns.
+    Secondary,
+}
+
 /// A meeting imported from a calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportedMeeting {
     /// The event as last seen.
     pub event: CalendarEvent,
-    /// Team members on whose calendar it was seen.
-    pub seen_on: BTreeSet<String>,
+    /// Team members on whose calendars it was seen, and on which kind of calendar.
+    pub seen_on: BTreeMap<String, CalendarKind>,
     /// When it was first imported (engine clock).
     pub first_imported: DateTime<Utc>,
+    /// When a change to its time or conference link was last observed (REC-05).
+    pub last_changed: DateTime<Utc>,
     /// When it was last refreshed.
     pub last_seen: DateTime<Utc>,
+}
+
+impl ImportedMeeting {
+    /// When the engine learned the meeting as it now stands.
+    pub fn scheduling_time(&self) -> DateTime<Utc> {
+        self.first_imported.max(self.last_changed)
+    }
+}
+
+/// The parts of an event whose change loses scheduling inside the window (REC-05).
+fn schedule_key(e: &CalendarEvent) -> (DateTime<Utc>, Option<&str>, Option<&str>, Option<&str>) {
+    (e.start, e.hangout_link.as_deref(), e.location.as_deref(), e.description.as_deref())
 }
 
 /// Everything the engine knows between syncs.
@@ -73,20 +97,21 @@ pub struct SyncState {
     pub members: BTreeMap<String, MemberAccess>,
     /// Meetings by iCalendar UID.
     pub meetings: BTreeMap<String, ImportedMeeting>,
+    /// Recording decisions by meeting UID.
+    pub decisions: BTreeMap<String, crate::recording::RecordingDecision>,
 }
 
 impl SyncState {
-    /// Adds or refreshes a meeting seen on `member`'s calendar; true if it is new.
-    pub fn upsert_meeting(
-        &mut self,
-        member: &str,
-        event: CalendarEvent,
-        now: DateTime<Utc>,
-    ) -> bool {
+    /// Adds or refreshes a meeting seen on one of `member`'s calendars; true if it is new.
+    pub fn upsert_meeting(&mut self, member: &str, kind: CalendarKind, event: CalendarEvent, now: DateTime<Utc>) -> bool {
         match self.meetings.get_mut(&event.ical_uid) {
             Some(existing) => {
+                if schedule_key(&existing.event) != schedule_key(&event) {
+                    existing.last_changed = now;
+                }
                 existing.event = event;
-                existing.seen_on.insert(member.to_string());
+                let seen = existing.seen_on.entry(member.to_string()).or_insert(kind);
+                *seen = (*seen).min(kind);
                 existing.last_seen = now;
                 false
             }
@@ -94,8 +119,9 @@ impl SyncState {
                 let uid = event.ical_uid.clone();
                 let meeting = ImportedMeeting {
                     event,
-                    seen_on: BTreeSet::from([member.to_string()]),
+                    seen_on: BTreeMap::from([(member.to_string(), kind)]),
                     first_imported: now,
+                    last_changed: now,
                     last_seen: now,
                 };
                 self.meetings.insert(uid, meeting);

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::google::{GoogleClient, scopes};
 use crate::settings::{CompanySettings, ConnectionMode};
-use crate::store::{Access, MemberAccess, SyncState};
+use crate::store::{Access, CalendarKind, MemberAccess, SyncState};
 
 /// How far around "now" calendars are read.
 #[derive(Debug, Clone, Copy)]
@@ -52,7 +52,7 @@ pub(crate) struct SyncOutcome {
     pub report: SyncReport,
     pub directory: Option<Result<Vec<crate::google::DirectoryUser>, crate::error::ProviderError>>,
     pub members: BTreeMap<String, MemberAccess>,
-    pub events: Vec<(String, crate::google::CalendarEvent)>,
+    pub events: Vec<(String, CalendarKind, crate::google::CalendarEvent)>,
 }
 
 pub(crate) async fn read_provider(
@@ -87,14 +87,12 @@ pub(crate) async fn read_provider(
     for m in &settings.team {
         let mut access = MemberAccess::default();
         if settings.import.calendar && (m.capture.calendar || m.capture.web_conferences) {
-            let result = google
-                .list_events(&m.email, now - window.lookback, now + window.lookahead)
-                .await;
+            let result = read_calendars(google, &m.email, now, window).await;
             access.calendar = Access::from_result(&result);
             match result {
                 Ok(events) => outcome
                     .events
-                    .extend(events.into_iter().map(|e| (m.email.clone(), e))),
+                    .extend(events.into_iter().map(|(kind, e)| (m.email.clone(), kind, e))),
                 Err(e) => outcome
                     .report
                     .member_errors
@@ -133,8 +131,8 @@ pub(crate) fn apply(
         None => {}
     }
     state.members = std::mem::take(&mut outcome.members);
-    for (member, event) in outcome.events.drain(..) {
-        if state.upsert_meeting(&member, event, now) {
+    for (member, kind, event) in outcome.events.drain(..) {
+        if state.upsert_meeting(&member, kind, event, now) {
             outcome.report.new_meetings += 1;
         } else {
             outcome.report.refreshed_meetings += 1;
@@ -142,4 +140,21 @@ pub(crate) fn apply(
     }
     state.last_sync = Some(now);
     outcome.report
+}
+
+/// Every event on the calendars `user` owns (secondary ones too: whether they count is a
+/// recording decision, REC-03), tagged with the kind of calendar.
+async fn read_calendars(
+    google: &GoogleClient,
+    user: &str,
+    now: DateTime<Utc>,
+    window: SyncWindow,
+) -> Result<Vec<(CalendarKind, crate::google::CalendarEvent)>, crate::error::ProviderError> {
+    let mut events = Vec::new();
+    for calendar in google.list_calendars(user).await? {
+        let kind = if calendar.primary { CalendarKind::Primary } else { CalendarKind::Secondary };
+        let listed = google.list_events(user, &calendar.id, now - window.lookback, now + window.lookahead).await?;
+        events.extend(listed.into_iter().map(|e| (kind, e)));
+    }
+    Ok(events)
 }

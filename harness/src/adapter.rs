@@ -3,15 +3,13 @@
 //!
 //! An adapter is created once per scenario, after the tenant is loaded, from a
 //! [`Connection`] (where the provider APIs are and the credentials a customer would hand
-//! over). Steps only call [`EngineAdapter::sync`] and [`EngineAdapter::team_page`].
+//! over). Steps only call the trait's methods.
 
 use std::sync::Arc;
 
 use engine::google::{GoogleEndpoints, ServiceAccountKeyFile};
-use engine::{
-    BoxFuture, Clock, CompanySettings, Engine, ImportedMeeting, RetryPolicy, SyncReport,
-    TeamMembersPage,
-};
+use engine::recording::RecordingDecision;
+use engine::{BoxFuture, Clock, CompanySettings, Engine, ImportedMeeting, RetryPolicy, SyncReport, TeamMembersPage};
 use thiserror::Error;
 
 /// What an engine is given to connect to a tenant.
@@ -25,6 +23,10 @@ pub struct Connection {
     pub google_base_url: Option<String>,
     /// The Google service-account key file, downloaded from the admin API.
     pub google_key_file: Option<serde_json::Value>,
+    /// The Zoom account's S2S app, if the tenant has Zoom.
+    pub zoom: Option<engine::zoom::ZoomConfig>,
+    /// The meeting-room service the bot joins through.
+    pub rooms_url: Option<String>,
 }
 
 /// An engine could not be driven.
@@ -42,18 +44,15 @@ pub enum AdapterError {
 pub trait EngineAdapter: Send + Sync {
     /// A short name for reports.
     fn name(&self) -> &str;
-    /// Runs one sync with `settings`.
-    fn sync<'a>(
-        &'a self,
-        settings: &'a CompanySettings,
-    ) -> BoxFuture<'a, Result<SyncReport, AdapterError>>;
+    /// Runs one sync with `settings` (which also decides meetings and sends the bot to
+    /// meetings that have started).
+    fn sync<'a>(&'a self, settings: &'a CompanySettings) -> BoxFuture<'a, Result<SyncReport, AdapterError>>;
     /// The Team members page for `settings`.
-    fn team_page<'a>(
-        &'a self,
-        settings: &'a CompanySettings,
-    ) -> BoxFuture<'a, Result<TeamMembersPage, AdapterError>>;
+    fn team_page<'a>(&'a self, settings: &'a CompanySettings) -> BoxFuture<'a, Result<TeamMembersPage, AdapterError>>;
     /// Meetings imported so far.
     fn meetings(&self) -> BoxFuture<'_, Result<Vec<ImportedMeeting>, AdapterError>>;
+    /// The recording decision for every meeting.
+    fn decisions(&self) -> BoxFuture<'_, Result<Vec<RecordingDecision>, AdapterError>>;
 }
 
 /// The reference engine, in-process, on the tenant's virtual clock.
@@ -66,13 +65,16 @@ impl ReferenceEngine {
     pub fn connect(conn: &Connection, clock: Arc<dyn Clock>) -> Result<Self, AdapterError> {
         let mut builder = Engine::builder().clock(clock).retry(RetryPolicy::default());
         if let (Some(base), Some(key)) = (&conn.google_base_url, &conn.google_key_file) {
-            let key = ServiceAccountKeyFile::from_json(&key.to_string())
-                .map_err(|e| AdapterError::Setup(e.to_string()))?;
+            let key = ServiceAccountKeyFile::from_json(&key.to_string()).map_err(|e| AdapterError::Setup(e.to_string()))?;
             builder = builder.google(GoogleEndpoints::under(base), key);
         }
-        let engine = builder
-            .build()
-            .map_err(|e| AdapterError::Setup(e.to_string()))?;
+        if let Some(zoom) = &conn.zoom {
+            builder = builder.zoom(zoom.clone());
+        }
+        if let Some(rooms) = &conn.rooms_url {
+            builder = builder.rooms(rooms);
+        }
+        let engine = builder.build().map_err(|e| AdapterError::Setup(e.to_string()))?;
         Ok(Self { engine })
     }
 }
@@ -82,21 +84,19 @@ impl EngineAdapter for ReferenceEngine {
         "reference"
     }
 
-    fn sync<'a>(
-        &'a self,
-        settings: &'a CompanySettings,
-    ) -> BoxFuture<'a, Result<SyncReport, AdapterError>> {
+    fn sync<'a>(&'a self, settings: &'a CompanySettings) -> BoxFuture<'a, Result<SyncReport, AdapterError>> {
         Box::pin(async move { Ok(self.engine.sync(settings).await) })
     }
 
-    fn team_page<'a>(
-        &'a self,
-        settings: &'a CompanySettings,
-    ) -> BoxFuture<'a, Result<TeamMembersPage, AdapterError>> {
+    fn team_page<'a>(&'a self, settings: &'a CompanySettings) -> BoxFuture<'a, Result<TeamMembersPage, AdapterError>> {
         Box::pin(async move { Ok(self.engine.team_page(settings)) })
     }
 
     fn meetings(&self) -> BoxFuture<'_, Result<Vec<ImportedMeeting>, AdapterError>> {
         Box::pin(async move { Ok(self.engine.meetings()) })
+    }
+
+    fn decisions(&self) -> BoxFuture<'_, Result<Vec<RecordingDecision>, AdapterError>> {
+        Box::pin(async move { Ok(self.engine.decisions()) })
     }
 }

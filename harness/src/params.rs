@@ -154,3 +154,45 @@ pub fn flag(cell: &str) -> Result<bool, String> {
 pub fn color_cell(cell: &str) -> Result<Icon, String> {
     Color::from_str(cell.trim()).map(|c| c.0)
 }
+
+/// A web-conferencing provider row: Zoom, Teams, Meet or Webex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Parameter)]
+#[param(name = "conferencing", regex = "Zoom|Teams|Meet|Webex")]
+pub struct ConferencingParam(&'static str);
+
+impl FromStr for ConferencingParam {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "Zoom" => Ok(Self("zoom")),
+            "Teams" => Ok(Self("teams")),
+            "Meet" => Ok(Self("meet")),
+            "Webex" => Ok(Self("webex")),
+            other => Err(unexpected("conferencing provider", other, "Zoom, Teams, Meet, Webex")),
+        }
+    }
+}
+
+impl ConferencingParam {
+    /// The provider's row in the company's provider table.
+    pub fn row<'a>(&self, table: &'a mut engine::settings::Conferencing) -> &'a mut engine::settings::ConferencingProvider {
+        match self.0 {
+            "zoom" => &mut table.zoom,
+            "teams" => &mut table.teams,
+            "meet" => &mut table.meet,
+            _ => &mut table.webex,
+        }
+    }
+}
+
+/// Free text inside parentheses, e.g. a wrapper's name.
+#[derive(Debug, Clone, PartialEq, Eq, Parameter)]
+#[param(name = "detail", regex = r"[^)]+")]
+pub struct Detail(pub String);
+
+impl FromStr for Detail {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_string()))
+    }
+}

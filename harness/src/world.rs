@@ -154,12 +154,18 @@ async fn start(spec: ScenarioSpec) -> Result<Live, String> {
         }
         None => None,
     };
-    let conn = Connection {
-        tenant: tenant.clone(),
-        admin_url: admin,
-        google_base_url,
-        google_key_file,
-    };
+    let zoom = body["tenant"]["zoom"].as_object().map(|z| {
+        let field = |k: &str| z.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        engine::zoom::ZoomConfig {
+            token_url: field("token_url"),
+            api_url: field("api_url"),
+            account_id: field("account_id"),
+            client_id: field("client_id"),
+            client_secret: field("client_secret"),
+        }
+    });
+    let rooms_url = Some(format!("{}/t/{tenant}/rooms", server.base_url()));
+    let conn = Connection { tenant: tenant.clone(), admin_url: admin, google_base_url, google_key_file, zoom, rooms_url };
     let clock = Arc::new(TenantClock::new(sim.clone(), &tenant));
     let engine = ReferenceEngine::connect(&conn, clock).map_err(|e| e.to_string())?;
     Ok(Live {

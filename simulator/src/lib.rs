@@ -27,6 +27,7 @@ pub mod clock;
 pub mod faults;
 pub mod google;
 pub mod journal;
+pub mod links;
 pub mod manifest;
 pub mod scenario;
 pub mod tokens;

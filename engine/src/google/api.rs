@@ -57,6 +57,40 @@ pub struct CalendarEvent {
     pub updated: Option<DateTime<Utc>>,
 }
 
+/// A calendar a user owns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarRef {
+    /// Calendar id (`primary` works too).
+    pub id: String,
+    /// The user's primary calendar.
+    pub primary: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CalendarListPage {
+    #[serde(default)]
+    items: Vec<RawCalendar>,
+    next_page_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawCalendar {
+    id: String,
+    #[serde(default)]
+    primary: bool,
+}
+
+/// Percent-encodes a calendar id for use as one path segment (`@` and `#` appear in ids).
+fn path_segment(id: &str) -> String {
+    id.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'@' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct UsersPage {
@@ -172,15 +206,43 @@ impl GoogleClient {
         }
     }
 
-    /// Events of `user`'s primary calendar overlapping `[from, to)`, acting as `user`.
+    /// The calendars `user` owns (`calendarList`, owner access), primary first.
+    pub async fn list_calendars(&self, user: &str) -> Result<Vec<CalendarRef>, ProviderError> {
+        let token = self.token(user, scopes::CALENDAR).await?;
+        let url = format!("{}/users/me/calendarList", self.endpoints().calendar);
+        let mut calendars = Vec::new();
+        let mut page_token: Option<String> = None;
+        loop {
+            let mut query = vec![("minAccessRole", "owner".to_string())];
+            if let Some(t) = &page_token {
+                query.push(("pageToken", t.clone()));
+            }
+            let answer = self.http().send(|c| c.get(&url).bearer_auth(&token).query(&query)).await?;
+            if !answer.status.is_success() {
+                return Err(refusal(answer.status.as_u16(), &answer.body));
+            }
+            let page: CalendarListPage =
+                serde_json::from_str(&answer.body).map_err(|e| ProviderError::Protocol(format!("calendar list: {e}")))?;
+            calendars.extend(page.items.into_iter().map(|c| CalendarRef { id: c.id, primary: c.primary }));
+            match page.next_page_token {
+                Some(next) => page_token = Some(next),
+                None => break,
+            }
+        }
+        calendars.sort_by_key(|c| !c.primary);
+        Ok(calendars)
+    }
+
+    /// Events of one of `user`'s calendars overlapping `[from, to)`, acting as `user`.
     pub async fn list_events(
         &self,
         user: &str,
+        calendar_id: &str,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<CalendarEvent>, ProviderError> {
         let token = self.token(user, scopes::CALENDAR).await?;
-        let url = format!("{}/calendars/primary/events", self.endpoints().calendar);
+        let url = format!("{}/calendars/{}/events", self.endpoints().calendar, path_segment(calendar_id));
         let mut events = Vec::new();
         let mut page_token: Option<String> = None;
         loop {

@@ -10,6 +10,13 @@ use super::table_rows;
 use crate::params::{ImportKind, SeatParam, Toggle, flag};
 use crate::world::{StepResult, TenantWorld};
 
+/// Names the company (its consent links carry this name).
+#[given(expr = "the company is named {string}")]
+fn company_name(w: &mut TenantWorld, name: String) {
+    w.settings.recording.consent_slug = crate::settings::slug(&name);
+    w.settings.name = name;
+}
+
 /// Connects Google Workspace company-wide, the admin `email` granting access.
 #[given(expr = "the company connects Google Workspace company-wide as {string}")]
 #[when(expr = "the company connects Google Workspace company-wide as {string}")]

@@ -6,6 +6,7 @@ pub mod company;
 pub mod faults;
 pub mod journal;
 pub mod page;
+pub mod recording;
 pub mod tenant;
 pub mod time;
 
@@ -17,6 +18,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("faults", include_str!("faults.rs")),
     ("page", include_str!("page.rs")),
     ("journal", include_str!("journal.rs")),
+    ("recording", include_str!("recording.rs")),
 ];
 
 use cucumber::gherkin::Step;

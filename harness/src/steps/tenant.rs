@@ -37,6 +37,8 @@ fn google_tenant(w: &mut TenantWorld, domain: String) {
             users: vec![],
             app_access: Default::default(),
         }),
+        zoom: None,
+        rooms: vec![],
         company: Default::default(),
         timeline: vec![],
         faults: vec![],
@@ -158,6 +160,7 @@ fn meeting(
         description: None,
         location: None,
         conference: None,
+        wrapped_by: None,
     });
     Ok(())
 }

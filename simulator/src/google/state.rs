@@ -147,12 +147,13 @@ impl GoogleState {
                 let events = cal
                     .events
                     .iter()
-                    .map(|e| EventRecord {
-                        id: event_id(rng),
-                        created: start,
-                        updated: start,
-                        sequence: 0,
-                        event: e.clone(),
+                    .map(|e| {
+                        let mut event = e.clone();
+                        // The gateway rewrote the link before it reached the calendar.
+                        if let (Some(link), Some(wrapper)) = (&event.conference, event.wrapped_by) {
+                            event.conference = Some(crate::links::wrap(link, wrapper, rng));
+                        }
+                        EventRecord { id: event_id(rng), created: start, updated: start, sequence: 0, event }
                     })
                     .collect();
                 calendars.push(CalendarRecord {

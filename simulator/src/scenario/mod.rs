@@ -131,6 +131,8 @@ pub struct Event {
     pub location: Option<String>,
     /// Conference link.
     pub conference: Option<String>,
+    /// The gateway that wrapped the link, if any.
+    pub wrapped_by: Option<crate::links::LinkWrapper>,
 }
 
 /// An invitee.

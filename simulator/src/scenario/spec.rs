@@ -156,6 +156,11 @@ pub struct EventSpec {
     /// other link goes into `location` (and the description) as calendar invites carry it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conference: Option<String>,
+    /// A security gateway that rewrote the conference link in transit (Proofpoint, Safe
+    /// Links, Mimecast, Barracuda): the calendar carries the wrapped link, generated in
+    /// the gateway's real format from the scenario seed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrapped_by: Option<crate::links::LinkWrapper>,
 }
 
 /// An invitee.

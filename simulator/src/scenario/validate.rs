@@ -509,6 +509,9 @@ fn check_event(
             optional: a.optional,
         })
         .collect();
+    if e.wrapped_by.is_some() && e.conference.is_none() {
+        c.at(&e.start, format!("{field}.wrapped_by"), "there is no `conference` link to wrap");
+    }
     let (begins, length) = (begins?, length?);
     Some(Event {
         title: e.title.clone(),
@@ -520,6 +523,7 @@ fn check_event(
         description: e.description.clone(),
         location: e.location.clone(),
         conference: e.conference.clone(),
+        wrapped_by: e.wrapped_by,
     })
 }
 
