@@ -134,7 +134,8 @@ impl Engine {
     /// Reads the providers as `settings` say and updates what the engine knows.
     pub async fn sync(&self, settings: &CompanySettings) -> SyncReport {
         let started = self.clock.now();
-        let outcome = sync::read_provider(self.google.as_ref(), settings, started, self.window).await;
+        let tokens = self.state().sync_tokens.clone();
+        let outcome = sync::read_provider(self.google.as_ref(), settings, &tokens, started, self.window).await;
         let finished = self.clock.now();
         let report = sync::apply(&mut self.state(), outcome, finished);
         self.schedule(settings).await;

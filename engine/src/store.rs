@@ -70,6 +70,9 @@ pub struct ImportedMeeting {
     pub last_changed: DateTime<Utc>,
     /// When it was last refreshed.
     pub last_seen: DateTime<Utc>,
+    /// Cancelled by its organizer (kept, not dropped).
+    #[serde(default)]
+    pub cancelled: bool,
 }
 
 impl ImportedMeeting {
@@ -99,6 +102,8 @@ pub struct SyncState {
     pub meetings: BTreeMap<String, ImportedMeeting>,
     /// Recording decisions by meeting UID.
     pub decisions: BTreeMap<String, crate::recording::RecordingDecision>,
+    /// Calendar sync tokens by (member, calendar id).
+    pub sync_tokens: BTreeMap<(String, String), String>,
 }
 
 impl SyncState {
@@ -110,6 +115,7 @@ impl SyncState {
                     existing.last_changed = now;
                 }
                 existing.event = event;
+                existing.cancelled = false;
                 let seen = existing.seen_on.entry(member.to_string()).or_insert(kind);
                 *seen = (*seen).min(kind);
                 existing.last_seen = now;
@@ -123,10 +129,23 @@ impl SyncState {
                     first_imported: now,
                     last_changed: now,
                     last_seen: now,
+                    cancelled: false,
                 };
                 self.meetings.insert(uid, meeting);
                 true
             }
+        }
+    }
+
+    /// Marks the meeting whose event id is `id` cancelled; true if it was not already.
+    pub fn cancel_meeting(&mut self, id: &str, now: DateTime<Utc>) -> bool {
+        match self.meetings.values_mut().find(|m| m.event.id == id) {
+            Some(m) if !m.cancelled => {
+                m.cancelled = true;
+                m.last_changed = now;
+                true
+            }
+            _ => false,
         }
     }
 }

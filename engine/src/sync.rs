@@ -1,20 +1,25 @@
-//! One sync run: directory, then each member's calendar (and mail access), recording
+//! One sync run: directory, then each member's calendars (and mail access), recording
 //! every member's outcome and importing meetings.
 //!
 //! Company-wide Google only for now: the admin is impersonated for the directory and
-//! each member for their own calendar. Calls are sequential so a run is deterministic
-//! against a virtual clock: the same scenario gives the same requests in the same order.
+//! each member for their own calendars. Calendars are read incrementally: the first
+//! read is a full listing of the window and yields a sync token; later reads replay only
+//! the changes since it (updates, cancellations), and a 410 `fullSyncRequired` falls back
+//! to a full listing. Calls are sequential so a run is deterministic against a virtual
+//! clock. Results are applied to the store in one go, and only ever add or update:
+//! a failing sync loses nothing and imports nothing twice (DC-06).
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::google::{GoogleClient, scopes};
+use crate::error::ProviderError;
+use crate::google::{CalendarEvent, DirectoryUser, GoogleClient, scopes};
 use crate::settings::{CompanySettings, ConnectionMode};
 use crate::store::{Access, CalendarKind, MemberAccess, SyncState};
 
-/// How far around "now" calendars are read.
+/// How far around "now" calendars are read on a full listing.
 #[derive(Debug, Clone, Copy)]
 pub struct SyncWindow {
     /// Read back this far.
@@ -25,10 +30,7 @@ pub struct SyncWindow {
 
 impl Default for SyncWindow {
     fn default() -> Self {
-        Self {
-            lookback: Duration::days(1),
-            lookahead: Duration::days(14),
-        }
+        Self { lookback: Duration::days(1), lookahead: Duration::days(14) }
     }
 }
 
@@ -43,36 +45,47 @@ pub struct SyncReport {
     pub new_meetings: usize,
     /// Meetings seen again.
     pub refreshed_meetings: usize,
+    /// Meetings cancelled since the last sync.
+    pub cancelled_meetings: usize,
+    /// Calendars read in full because their sync token was refused (410).
+    pub full_resyncs: usize,
     /// Members whose data could not be read, with why.
     pub member_errors: Vec<(String, String)>,
+}
+
+/// A member's calendar, as the key of its sync token.
+pub(crate) type CalendarKey = (String, String);
+
+/// What one calendar read returned.
+pub(crate) struct CalendarRead {
+    member: String,
+    calendar: String,
+    kind: CalendarKind,
+    events: Vec<CalendarEvent>,
+    cancelled: Vec<String>,
+    next_sync_token: Option<String>,
 }
 
 /// The outcome of reading the provider, applied to the state in one go afterwards.
 pub(crate) struct SyncOutcome {
     pub report: SyncReport,
-    pub directory: Option<Result<Vec<crate::google::DirectoryUser>, crate::error::ProviderError>>,
+    pub directory: Option<Result<Vec<DirectoryUser>, ProviderError>>,
     pub members: BTreeMap<String, MemberAccess>,
-    pub events: Vec<(String, CalendarKind, crate::google::CalendarEvent)>,
+    pub reads: Vec<CalendarRead>,
 }
 
 pub(crate) async fn read_provider(
     google: Option<&GoogleClient>,
     settings: &CompanySettings,
+    tokens: &BTreeMap<CalendarKey, String>,
     now: DateTime<Utc>,
     window: SyncWindow,
 ) -> SyncOutcome {
     let mut outcome = SyncOutcome {
-        report: SyncReport {
-            started: Some(now),
-            ..Default::default()
-        },
+        report: SyncReport { started: Some(now), ..Default::default() },
         directory: None,
-        members: settings
-            .team
-            .iter()
-            .map(|m| (m.email.clone(), MemberAccess::default()))
-            .collect(),
-        events: Vec::new(),
+        members: settings.team.iter().map(|m| (m.email.clone(), MemberAccess::default())).collect(),
+        reads: Vec::new(),
     };
     let conn = &settings.google;
     let Some(google) = google else { return outcome };
@@ -87,16 +100,10 @@ pub(crate) async fn read_provider(
     for m in &settings.team {
         let mut access = MemberAccess::default();
         if settings.import.calendar && (m.capture.calendar || m.capture.web_conferences) {
-            let result = read_calendars(google, &m.email, now, window).await;
+            let result = read_calendars(google, &m.email, tokens, now, window, &mut outcome).await;
             access.calendar = Access::from_result(&result);
-            match result {
-                Ok(events) => outcome
-                    .events
-                    .extend(events.into_iter().map(|(kind, e)| (m.email.clone(), kind, e))),
-                Err(e) => outcome
-                    .report
-                    .member_errors
-                    .push((m.email.clone(), e.to_string())),
+            if let Err(e) = result {
+                outcome.report.member_errors.push((m.email.clone(), e.to_string()));
             }
         }
         if m.capture.email && settings.import.email && conn.email_authorized {
@@ -106,10 +113,7 @@ pub(crate) async fn read_provider(
             let result = google.token(&m.email, scopes::GMAIL).await;
             access.email = Access::from_result(&result);
             if let Err(e) = result {
-                outcome
-                    .report
-                    .member_errors
-                    .push((m.email.clone(), e.to_string()));
+                outcome.report.member_errors.push((m.email.clone(), e.to_string()));
             }
         }
         outcome.members.insert(m.email.clone(), access);
@@ -117,11 +121,40 @@ pub(crate) async fn read_provider(
     outcome
 }
 
-pub(crate) fn apply(
-    state: &mut SyncState,
-    mut outcome: SyncOutcome,
+/// Reads every calendar `user` owns (secondary ones too: whether they count is a
+/// recording decision, REC-03), incrementally where a sync token is known.
+async fn read_calendars(
+    google: &GoogleClient,
+    user: &str,
+    tokens: &BTreeMap<CalendarKey, String>,
     now: DateTime<Utc>,
-) -> SyncReport {
+    window: SyncWindow,
+    outcome: &mut SyncOutcome,
+) -> Result<(), ProviderError> {
+    for calendar in google.list_calendars(user).await? {
+        let kind = if calendar.primary { CalendarKind::Primary } else { CalendarKind::Secondary };
+        let (from, to) = (now - window.lookback, now + window.lookahead);
+        let token = tokens.get(&(user.to_string(), calendar.id.clone()));
+        let changes = match google.list_events(user, &calendar.id, from, to, token.map(String::as_str)).await {
+            Err(ProviderError::Refused { status: 410, .. }) if token.is_some() => {
+                outcome.report.full_resyncs += 1;
+                google.list_events(user, &calendar.id, from, to, None).await?
+            }
+            other => other?,
+        };
+        outcome.reads.push(CalendarRead {
+            member: user.to_string(),
+            calendar: calendar.id,
+            kind,
+            events: changes.events,
+            cancelled: changes.cancelled,
+            next_sync_token: changes.next_sync_token,
+        });
+    }
+    Ok(())
+}
+
+pub(crate) fn apply(state: &mut SyncState, mut outcome: SyncOutcome, now: DateTime<Utc>) -> SyncReport {
     match outcome.directory.take() {
         Some(Ok(users)) => {
             state.directory = users;
@@ -131,30 +164,23 @@ pub(crate) fn apply(
         None => {}
     }
     state.members = std::mem::take(&mut outcome.members);
-    for (member, kind, event) in outcome.events.drain(..) {
-        if state.upsert_meeting(&member, kind, event, now) {
-            outcome.report.new_meetings += 1;
-        } else {
-            outcome.report.refreshed_meetings += 1;
+    for read in outcome.reads.drain(..) {
+        for event in read.events {
+            if state.upsert_meeting(&read.member, read.kind, event, now) {
+                outcome.report.new_meetings += 1;
+            } else {
+                outcome.report.refreshed_meetings += 1;
+            }
+        }
+        for id in &read.cancelled {
+            if state.cancel_meeting(id, now) {
+                outcome.report.cancelled_meetings += 1;
+            }
+        }
+        if let Some(token) = read.next_sync_token {
+            state.sync_tokens.insert((read.member, read.calendar), token);
         }
     }
     state.last_sync = Some(now);
     outcome.report
-}
-
-/// Every event on the calendars `user` owns (secondary ones too: whether they count is a
-/// recording decision, REC-03), tagged with the kind of calendar.
-async fn read_calendars(
-    google: &GoogleClient,
-    user: &str,
-    now: DateTime<Utc>,
-    window: SyncWindow,
-) -> Result<Vec<(CalendarKind, crate::google::CalendarEvent)>, crate::error::ProviderError> {
-    let mut events = Vec::new();
-    for calendar in google.list_calendars(user).await? {
-        let kind = if calendar.primary { CalendarKind::Primary } else { CalendarKind::Secondary };
-        let listed = google.list_events(user, &calendar.id, now - window.lookback, now + window.lookahead).await?;
-        events.extend(listed.into_iter().map(|e| (kind, e)));
-    }
-    Ok(events)
 }

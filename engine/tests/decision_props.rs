@@ -52,6 +52,7 @@ fn meeting(uid: usize, organizer: usize, attendees: Vec<(usize, bool)>, link: Op
         first_imported: t0(),
         last_changed: t0(),
         last_seen: t0(),
+        cancelled: false,
     }
 }
 

@@ -234,3 +234,44 @@ async fn a_provider_down_beyond_the_retry_budget_is_connectivity_red_and_loses_n
     );
     assert_eq!(f.engine.meetings().len(), 1, "what was imported stays");
 }
+
+#[tokio::test]
+async fn incremental_sync_replays_changes_and_recovers_from_an_invalidated_token() {
+    let f = fixture("[/]").await;
+    let first = f.engine.sync(&f.settings).await;
+    assert_eq!(first.new_meetings, 1);
+    // The organizer moves the QBR; the next sync reads only the change.
+    f.sim
+        .apply(
+            "acme",
+            &simulator::Action::UpdateEvent {
+                owner: "nora@acme.example".into(),
+                title: "QBR with Globex".into(),
+                start: Some(f.sim.clock("acme").unwrap().now + Duration::hours(5)),
+                conference: None,
+            },
+        )
+        .unwrap();
+    let second = f.engine.sync(&f.settings).await;
+    assert_eq!((second.new_meetings, second.refreshed_meetings, second.full_resyncs), (0, 2, 0), "{second:?}");
+    let incremental = f.sim.journal(&JournalFilter { path: Some("/calendar/v3/calendars/".into()), ..Default::default() });
+    assert!(incremental.iter().rev().take(2).all(|e| e.query.contains("syncToken=")), "{incremental:#?}");
+    assert_eq!(f.engine.meetings()[0].event.start, f.sim.clock("acme").unwrap().now + Duration::hours(5));
+
+    // Every token is invalidated: 410, then a full listing, and still one meeting.
+    f.sim.apply("acme", &simulator::Action::InvalidateSyncTokens).unwrap();
+    let third = f.engine.sync(&f.settings).await;
+    assert_eq!(third.full_resyncs, 2, "{third:?}");
+    assert_eq!(f.sim.journal(&JournalFilter { status: Some(410), ..Default::default() }).len(), 2);
+    assert_eq!(f.engine.meetings().len(), 1, "nothing twice");
+
+    // A cancellation is replayed and kept as cancelled, not lost.
+    f.sim.apply("acme", &simulator::Action::CancelEvent { owner: "nora@acme.example".into(), title: "QBR with Globex".into() }).unwrap();
+    let fourth = f.engine.sync(&f.settings).await;
+    assert_eq!(fourth.cancelled_meetings, 1, "{fourth:?}");
+    let meetings = f.engine.meetings();
+    assert_eq!(meetings.len(), 1);
+    assert!(meetings[0].cancelled);
+    let decision = &f.engine.decisions()[0];
+    assert_eq!(decision.reason, Some(engine::recording::Reason::MeetingCancelled));
+}

@@ -459,3 +459,40 @@ async fn timeline_steps_apply_as_the_clock_passes_them_and_reset_restores_the_st
         401
     );
 }
+
+#[tokio::test]
+async fn sync_tokens_replay_changes_and_answer_410_once_invalidated() {
+    let s = Server::start(SCENARIO).await;
+    let nora = s.token("acme", "nora@acme.example", CAL).await;
+    let events = format!("{}/calendar/v3/calendars/primary/events", s.base("acme"));
+    let (status, full) = s.get(&format!("{events}?maxResults=1"), &nora).await;
+    assert_eq!(status, 200);
+    assert!(full["nextPageToken"].is_string() && full["nextSyncToken"].is_null(), "never both: {full}");
+    let (_, last) = s.get(&format!("{events}?maxResults=1&pageToken={}", full["nextPageToken"].as_str().unwrap()), &nora).await;
+    let token = last["nextSyncToken"].as_str().expect("the last page carries the sync token").to_string();
+
+    let (status, nothing) = s.get(&format!("{events}?syncToken={token}"), &nora).await;
+    assert_eq!((status, nothing["items"].as_array().unwrap().len()), (200, 0), "no change yet");
+
+    s.sim.apply("acme", &simulator::Action::CancelEvent { owner: "nora@acme.example".into(), title: "Standup".into() }).unwrap();
+    let (_, delta) = s.get(&format!("{events}?syncToken={token}"), &nora).await;
+    let items = delta["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["status"], "cancelled");
+    let (_, listed) = s.get(&events, &nora).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "cancelled events are hidden from listings");
+    let (_, deleted) = s.get(&format!("{events}?showDeleted=true"), &nora).await;
+    assert_eq!(deleted["items"].as_array().unwrap().len(), 2);
+
+    let (status, body) = s.get(&format!("{events}?syncToken={token}&timeMin=2025-03-10T00:00:00Z"), &nora).await;
+    assert_eq!((status, body["error"]["errors"][0]["location"].as_str()), (400, Some("timeMin")));
+
+    s.sim.apply("acme", &simulator::Action::InvalidateSyncTokens).unwrap();
+    let (status, body) = s.get(&format!("{events}?syncToken={token}"), &nora).await;
+    assert_eq!(status, 410);
+    assert_eq!(
+        body["error"]["errors"][0],
+        json!({ "domain": "calendar", "reason": "fullSyncRequired", "message": "Sync token is no longer valid, a full sync is required.", "locationType": "parameter", "location": "syncToken" })
+    );
+    assert_eq!(s.get(&format!("{events}?syncToken=garbage"), &nora).await.0, 410);
+}

@@ -124,6 +124,18 @@ struct EventsPage {
     #[serde(default)]
     items: Vec<RawEvent>,
     next_page_token: Option<String>,
+    next_sync_token: Option<String>,
+}
+
+/// What a listing of one calendar returned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventChanges {
+    /// Events (all of them for a full listing; the changed ones for an incremental one).
+    pub events: Vec<CalendarEvent>,
+    /// Ids of events cancelled (incremental listings only).
+    pub cancelled: Vec<String>,
+    /// Token for the next incremental listing.
+    pub next_sync_token: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -136,8 +148,10 @@ struct RawEvent {
     status: Option<String>,
     #[serde(default)]
     summary: String,
-    start: RawTime,
-    end: RawTime,
+    #[serde(default)]
+    start: Option<RawTime>,
+    #[serde(default)]
+    end: Option<RawTime>,
     #[serde(default)]
     organizer: Option<RawPerson>,
     #[serde(default)]
@@ -233,63 +247,56 @@ impl GoogleClient {
         Ok(calendars)
     }
 
-    /// Events of one of `user`'s calendars overlapping `[from, to)`, acting as `user`.
+    /// Events of one of `user`'s calendars: a full listing of `[from, to)` when
+    /// `sync_token` is `None`, else every change since the token (cancelled events are
+    /// reported by id). A stale token is `Refused` with status 410 (`fullSyncRequired`).
     pub async fn list_events(
         &self,
         user: &str,
         calendar_id: &str,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<Vec<CalendarEvent>, ProviderError> {
+        sync_token: Option<&str>,
+    ) -> Result<EventChanges, ProviderError> {
         let token = self.token(user, scopes::CALENDAR).await?;
         let url = format!("{}/calendars/{}/events", self.endpoints().calendar, path_segment(calendar_id));
-        let mut events = Vec::new();
+        let mut changes = EventChanges::default();
         let mut page_token: Option<String> = None;
         loop {
-            let mut query = vec![
-                ("timeMin", from.to_rfc3339()),
-                ("timeMax", to.to_rfc3339()),
-                ("singleEvents", "true".into()),
-                ("orderBy", "startTime".into()),
-                ("maxResults", "250".into()),
-            ];
+            let mut query = match sync_token {
+                Some(t) => vec![("syncToken", t.to_string())],
+                None => vec![("timeMin", from.to_rfc3339()), ("timeMax", to.to_rfc3339()), ("singleEvents", "true".into())],
+            };
+            query.push(("maxResults", "250".into()));
             if let Some(t) = &page_token {
                 query.push(("pageToken", t.clone()));
             }
-            let answer = self
-                .http()
-                .send(|c| c.get(&url).bearer_auth(&token).query(&query))
-                .await?;
+            let answer = self.http().send(|c| c.get(&url).bearer_auth(&token).query(&query)).await?;
             if !answer.status.is_success() {
                 return Err(refusal(answer.status.as_u16(), &answer.body));
             }
-            let page: EventsPage = serde_json::from_str(&answer.body)
-                .map_err(|e| ProviderError::Protocol(format!("events page: {e}")))?;
+            let page: EventsPage =
+                serde_json::from_str(&answer.body).map_err(|e| ProviderError::Protocol(format!("events page: {e}")))?;
             for raw in page.items {
                 if raw.status.as_deref() == Some("cancelled") {
+                    changes.cancelled.push(raw.id);
                     continue;
                 }
                 // All-day events (no dateTime) are not web conferences.
-                let (Some(start), Some(end)) = (raw.start.date_time, raw.end.date_time) else {
+                let (Some(start), Some(end)) = (raw.start.and_then(|t| t.date_time), raw.end.and_then(|t| t.date_time)) else {
                     continue;
                 };
-                events.push(CalendarEvent {
+                changes.events.push(CalendarEvent {
                     ical_uid: raw.ical_uid.unwrap_or_else(|| raw.id.clone()),
                     id: raw.id,
                     title: raw.summary,
                     start,
                     end,
-                    organizer: raw
-                        .organizer
-                        .map(|o| o.email.to_ascii_lowercase())
-                        .unwrap_or_default(),
+                    organizer: raw.organizer.map(|o| o.email.to_ascii_lowercase()).unwrap_or_default(),
                     attendees: raw
                         .attendees
                         .into_iter()
-                        .map(|a| EventAttendee {
-                            email: a.email.to_ascii_lowercase(),
-                            response: a.response_status,
-                        })
+                        .map(|a| EventAttendee { email: a.email.to_ascii_lowercase(), response: a.response_status })
                         .collect(),
                     visibility: raw.visibility.unwrap_or_else(|| "default".into()),
                     description: raw.description,
@@ -300,7 +307,10 @@ impl GoogleClient {
             }
             match page.next_page_token {
                 Some(next) => page_token = Some(next),
-                None => return Ok(events),
+                None => {
+                    changes.next_sync_token = page.next_sync_token;
+                    return Ok(changes);
+                }
             }
         }
     }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-pub use api::{CalendarEvent, CalendarRef, DirectoryUser, EventAttendee};
+pub use api::{CalendarEvent, CalendarRef, DirectoryUser, EventAttendee, EventChanges};
 pub use token::TokenCache;
 
 use crate::clock::Clock;

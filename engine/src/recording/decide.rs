@@ -80,6 +80,9 @@ fn evaluate(f: MeetingFacts<'_>, s: &CompanySettings, d: &mut RecordingDecision)
         list
     };
 
+    if m.cancelled {
+        return Err((Reason::MeetingCancelled, None));
+    }
     // REC-01 calendar access; REC-04 the Outlook Coordinator schedules without it.
     let via_coordinator = coordinator.as_ref().is_some_and(|c| e.attendees.iter().any(|a| &a.email == c));
     if !m.seen_on.keys().any(|member| reachable(member)) {

@@ -46,6 +46,8 @@ pub enum Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
+    /// The organizer cancelled the meeting.
+    MeetingCancelled,
     /// REC-01.
     NoCalendarAccess,
     /// REC-02.

@@ -1,8 +1,9 @@
 //! Calendar API v3: the caller's calendar list, and events of a calendar they own, with
 //! `timeMin`/`timeMax` (exclusive bounds on end and start), `orderBy`, `q` and paging.
 //!
-//! Incremental sync (`syncToken`) and recurring events are not served yet: a request
-//! with `syncToken` gets 400 rather than a silently wrong answer.
+//! Incremental sync replays every change since a `syncToken` (updates and cancellations);
+//! a token that is unknown or was invalidated by the scenario answers 410
+//! `fullSyncRequired`. Recurring events are not modelled yet.
 
 use std::collections::HashMap;
 
@@ -123,79 +124,77 @@ pub(super) async fn list_events(
     Query(q): Params,
 ) -> Reply {
     with_caller(&sim, pin.as_deref(), &headers, &EVENTS, |g, caller| {
-        let owner = caller
-            .subject
-            .clone()
-            .unwrap_or_else(|| g.service_account.client_email.clone());
+        let owner = caller.subject.clone().unwrap_or_else(|| g.service_account.client_email.clone());
+        let (change_seq, epoch) = (g.change_seq, g.sync_epoch);
         let Some(calendar) = find_calendar(g, &owner, &calendar_id) else {
             return errors::not_found("Not Found");
         };
-        if q.contains_key("syncToken") {
-            return errors::invalid_parameter(
-                "syncToken",
-                "Incremental sync is not supported by this simulator version.",
-            );
-        }
-        let (time_min, time_max) = match (parse_time(&q, "timeMin"), parse_time(&q, "timeMax")) {
-            (Ok(a), Ok(b)) => (a, b),
-            (Err(r), _) | (_, Err(r)) => return r,
-        };
-        if let (Some(lo), Some(hi)) = (time_min, time_max)
-            && lo >= hi
-        {
-            return ApiError::new(400, "timeRangeEmpty", "The specified time range is empty.")
-                .domain("calendar")
-                .location("parameter", "timeMax")
-                .into_response();
-        }
         let max = match q.get("maxResults").map(|m| m.parse::<usize>()) {
             None => 250,
             Some(Ok(n)) if n >= 1 => n.min(2500),
-            Some(_) => {
-                return errors::invalid_parameter("maxResults", "Invalid value for maxResults");
-            }
+            Some(_) => return errors::invalid_parameter("maxResults", "Invalid value for maxResults"),
         };
         let single = q.get("singleEvents").is_some_and(|v| v == "true");
         let order = q.get("orderBy").map(String::as_str);
-        if order == Some("startTime") && !single {
-            return ApiError::new(
-                400,
-                "badRequest",
-                "The requested ordering is not available for the particular query.",
-            )
-            .into_response();
-        }
-        let text = q.get("q").map(|s| s.to_lowercase());
-        let mut events: Vec<&EventRecord> = calendar
-            .events
-            .iter()
-            .filter(|e| {
-                time_min.is_none_or(|lo| e.event.end > lo)
-                    && time_max.is_none_or(|hi| e.event.start < hi)
-            })
-            .filter(|e| {
-                text.as_ref().is_none_or(|t| {
-                    let ev = &e.event;
-                    [
-                        Some(&ev.title),
-                        ev.description.as_ref(),
-                        ev.location.as_ref(),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .any(|s| s.to_lowercase().contains(t))
+        let mut events: Vec<&EventRecord>;
+        let incremental = q.get("syncToken");
+        if let Some(token) = incremental {
+            // Incremental sync: every change since the token, deleted events included.
+            if let Some(p) = ["timeMin", "timeMax", "q", "orderBy", "updatedMin", "iCalUID"].into_iter().find(|p| q.contains_key(*p)) {
+                return errors::invalid_parameter(p, &format!("The parameter {p} cannot be used together with syncToken."));
+            }
+            let Some(since) = sync_token::decode(token, &calendar.id, epoch) else {
+                return full_sync_required();
+            };
+            events = calendar.events.iter().filter(|e| e.changed > since).collect();
+            events.sort_by(|a, b| (a.changed, &a.id).cmp(&(b.changed, &b.id)));
+        } else {
+            let (time_min, time_max) = match (parse_time(&q, "timeMin"), parse_time(&q, "timeMax")) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(r), _) | (_, Err(r)) => return r,
+            };
+            if let (Some(lo), Some(hi)) = (time_min, time_max)
+                && lo >= hi
+            {
+                return ApiError::new(400, "timeRangeEmpty", "The specified time range is empty.")
+                    .domain("calendar")
+                    .location("parameter", "timeMax")
+                    .into_response();
+            }
+            let updated_min = match parse_time(&q, "updatedMin") {
+                Ok(t) => t,
+                Err(r) => return r,
+            };
+            if order == Some("startTime") && !single {
+                return ApiError::new(400, "badRequest", "The requested ordering is not available for the particular query.").into_response();
+            }
+            let show_deleted = q.get("showDeleted").is_some_and(|v| v == "true");
+            let text = q.get("q").map(|s| s.to_lowercase());
+            events = calendar
+                .events
+                .iter()
+                .filter(|e| !e.cancelled || show_deleted)
+                .filter(|e| time_min.is_none_or(|lo| e.event.end > lo) && time_max.is_none_or(|hi| e.event.start < hi))
+                .filter(|e| updated_min.is_none_or(|u| e.updated >= u))
+                .filter(|e| {
+                    text.as_ref().is_none_or(|t| {
+                        let ev = &e.event;
+                        [Some(&ev.title), ev.description.as_ref(), ev.location.as_ref()].into_iter().flatten().any(|s| s.to_lowercase().contains(t))
+                    })
                 })
-            })
-            .collect();
-        match order {
-            Some("updated") => events.sort_by(|a, b| (a.updated, &a.id).cmp(&(b.updated, &b.id))),
-            _ => events.sort_by(|a, b| (a.event.start, &a.id).cmp(&(b.event.start, &b.id))),
+                .collect();
+            match order {
+                Some("updated") => events.sort_by(|a, b| (a.updated, &a.id).cmp(&(b.updated, &b.id))),
+                _ => events.sort_by(|a, b| (a.event.start, &a.id).cmp(&(b.event.start, &b.id))),
+            }
         }
         let fingerprint = format!(
-            "events|{}|{}|{}",
+            "events|{}|{}|{}|{}|{}",
             calendar.id,
             q.get("timeMin").cloned().unwrap_or_default(),
-            q.get("timeMax").cloned().unwrap_or_default()
+            q.get("timeMax").cloned().unwrap_or_default(),
+            incremental.cloned().unwrap_or_default(),
+            q.get("showDeleted").cloned().unwrap_or_default(),
         );
         let offset = match q.get("pageToken") {
             None => 0,
@@ -205,13 +204,8 @@ pub(super) async fn list_events(
             },
         };
         let (page, next) = paging::page(&events, offset, max, &fingerprint);
-        let page: Vec<Value> = page.iter().map(|e| event_json(calendar, e)).collect();
-        let updated = calendar
-            .events
-            .iter()
-            .map(|e| e.updated)
-            .max()
-            .unwrap_or(caller.now);
+        let page: Vec<Value> = page.iter().map(|e| if e.cancelled { cancelled_json(e) } else { event_json(calendar, e) }).collect();
+        let updated = calendar.events.iter().map(|e| e.updated).max().unwrap_or(caller.now);
         let mut body = json!({
             "kind": "calendar#events",
             "etag": etag(&fingerprint),
@@ -223,11 +217,50 @@ pub(super) async fn list_events(
             "defaultReminders": [],
             "items": page,
         });
-        if let Some(next) = next {
-            body["nextPageToken"] = json!(next);
+        match next {
+            Some(next) => body["nextPageToken"] = json!(next),
+            // The last page of a listing that can be continued incrementally carries the
+            // token for the next incremental sync (never together with nextPageToken).
+            None if order.is_none() && !q.contains_key("q") && !q.contains_key("updatedMin") => {
+                body["nextSyncToken"] = json!(sync_token::encode(&calendar.id, change_seq, epoch));
+            }
+            None => {}
         }
         Json(body).into_response()
     })
+}
+
+/// 410: the sync token is unknown, for another calendar, or invalidated.
+fn full_sync_required() -> Response {
+    ApiError::new(410, "fullSyncRequired", "Sync token is no longer valid, a full sync is required.")
+        .domain("calendar")
+        .location("parameter", "syncToken")
+        .into_response()
+}
+
+/// A deleted event as incremental sync reports it: id and status only.
+fn cancelled_json(rec: &EventRecord) -> Value {
+    json!({ "kind": "calendar#event", "etag": etag(&format!("{}{}", rec.id, rec.sequence)), "id": rec.id, "status": "cancelled" })
+}
+
+/// Calendar sync tokens: the change number they continue from, for one calendar, in one
+/// epoch (an `invalidate_sync_tokens` action starts a new epoch).
+mod sync_token {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    pub fn encode(calendar: &str, seq: u64, epoch: u32) -> String {
+        format!("CP{}", URL_SAFE_NO_PAD.encode(format!("{epoch}|{seq}|{calendar}")))
+    }
+
+    pub fn decode(token: &str, calendar: &str, epoch: u32) -> Option<u64> {
+        let raw = URL_SAFE_NO_PAD.decode(token.strip_prefix("CP")?).ok()?;
+        let text = String::from_utf8(raw).ok()?;
+        let mut parts = text.splitn(3, '|');
+        let e: u32 = parts.next()?.parse().ok()?;
+        let seq: u64 = parts.next()?.parse().ok()?;
+        (e == epoch && parts.next()? == calendar).then_some(seq)
+    }
 }
 
 pub(super) async fn get_event(

@@ -64,6 +64,10 @@ pub struct EventRecord {
     pub updated: DateTime<Utc>,
     /// Incremented on each change.
     pub sequence: u32,
+    /// The tenant-wide change number of its last change (sync tokens replay from here).
+    pub changed: u64,
+    /// Cancelled (deleted): listed only with `showDeleted` or in incremental sync.
+    pub cancelled: bool,
     /// The event itself.
     pub event: Event,
 }
@@ -87,6 +91,10 @@ pub struct GoogleState {
     pub access: AppAccess,
     /// The recorder's service account.
     pub service_account: ServiceAccount,
+    /// Last change number handed out (events' `changed`, sync tokens' position).
+    pub change_seq: u64,
+    /// Bumped to invalidate every outstanding sync token (410 `fullSyncRequired`).
+    pub sync_epoch: u32,
 }
 
 /// Why an impersonation is refused at the token endpoint.
@@ -153,7 +161,7 @@ impl GoogleState {
                         if let (Some(link), Some(wrapper)) = (&event.conference, event.wrapped_by) {
                             event.conference = Some(crate::links::wrap(link, wrapper, rng));
                         }
-                        EventRecord { id: event_id(rng), created: start, updated: start, sequence: 0, event }
+                        EventRecord { id: event_id(rng), created: start, updated: start, sequence: 0, changed: 0, cancelled: false, event }
                     })
                     .collect();
                 calendars.push(CalendarRecord {
@@ -192,6 +200,8 @@ impl GoogleState {
             users,
             calendars,
             access: ws.app_access.clone(),
+            change_seq: 0,
+            sync_epoch: 0,
             service_account: ServiceAccount::generate(
                 seed,
                 tenant,
@@ -307,17 +317,12 @@ impl GoogleState {
                 Ok(format!("app access now trusted for {}", list.join(", ")))
             }
             Action::UpdateEvent { owner, title, start, conference } => {
-                let ids: BTreeSet<String> = self
-                    .calendars_of(owner)
-                    .flat_map(|c| c.events.iter())
-                    .filter(|e| &e.event.title == title)
-                    .map(|e| e.id.clone())
-                    .collect();
-                if ids.is_empty() {
-                    return Err(format!("{owner} has no event titled {title:?}"));
-                }
+                let ids = self.event_ids(owner, title)?;
+                self.change_seq += 1;
+                let seq = self.change_seq;
                 // Every copy (organizer's and invitees') changes together, as in Calendar.
                 for rec in self.calendars.iter_mut().flat_map(|c| c.events.iter_mut()).filter(|e| ids.contains(&e.id)) {
+                    rec.changed = seq;
                     if let Some(new_start) = start {
                         let length = rec.event.end - rec.event.start;
                         rec.event.start = *new_start;
@@ -331,8 +336,35 @@ impl GoogleState {
                 }
                 Ok(format!("updated {title:?} of {owner}"))
             }
+            Action::CancelEvent { owner, title } => {
+                let ids = self.event_ids(owner, title)?;
+                self.change_seq += 1;
+                let seq = self.change_seq;
+                for rec in self.calendars.iter_mut().flat_map(|c| c.events.iter_mut()).filter(|e| ids.contains(&e.id)) {
+                    rec.cancelled = true;
+                    rec.changed = seq;
+                    rec.sequence += 1;
+                    rec.updated = at;
+                }
+                Ok(format!("cancelled {title:?} of {owner}"))
+            }
+            Action::InvalidateSyncTokens => {
+                self.sync_epoch += 1;
+                Ok("invalidated every Calendar sync token".into())
+            }
             Action::AddFault(_) => Err("not a Google directory action".into()),
         }
+    }
+
+    /// Ids of the (not cancelled) events titled `title` on `owner`'s calendars.
+    fn event_ids(&self, owner: &str, title: &str) -> Result<BTreeSet<String>, String> {
+        let ids: BTreeSet<String> = self
+            .calendars_of(owner)
+            .flat_map(|c| c.events.iter())
+            .filter(|e| e.event.title == title && !e.cancelled)
+            .map(|e| e.id.clone())
+            .collect();
+        if ids.is_empty() { Err(format!("{owner} has no event titled {title:?}")) } else { Ok(ids) }
     }
 
     /// Scopes as a sorted list (for display).

@@ -183,6 +183,16 @@ pub enum Action {
     TrustOrgUnits(Vec<String>),
     /// Add a fault rule.
     AddFault(FaultRule),
+    /// Cancel (delete) an event: every copy becomes `status: cancelled`.
+    CancelEvent {
+        /// Calendar owner.
+        owner: String,
+        /// Event title.
+        title: String,
+    },
+    /// Invalidate every outstanding Calendar sync token (the next incremental sync gets
+    /// 410 `fullSyncRequired`).
+    InvalidateSyncTokens,
     /// Change an event's start and/or conference link.
     UpdateEvent {
         /// Calendar owner.

@@ -446,6 +446,22 @@ pub struct TimelineStepSpec {
     /// Change a calendar event (time, link): the organizer edits the invite.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_event: Option<UpdateEventSpec>,
+    /// Cancel a calendar event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_event: Option<EventRefSpec>,
+    /// Invalidate every Calendar sync token (`true`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invalidate_sync_tokens: bool,
+}
+
+/// An event by its owner and title.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventRefSpec {
+    /// The calendar owner (organizer).
+    pub owner: Sp<String>,
+    /// The event's title.
+    pub title: Sp<String>,
 }
 
 /// Arguments of `update_event`: the event with this title on the owner's calendars (and

@@ -557,6 +557,12 @@ pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<A
     if let Some(f) = &step.fault {
         actions.push(Action::AddFault(fault_rule(f, start).map_err(|(_, m)| m)?));
     }
+    if let Some(c) = &step.cancel_event {
+        actions.push(Action::CancelEvent { owner: c.owner.value.trim().to_ascii_lowercase(), title: c.title.value.clone() });
+    }
+    if step.invalidate_sync_tokens {
+        actions.push(Action::InvalidateSyncTokens);
+    }
     if let Some(u) = &step.update_event {
         let new_start = u
             .start
@@ -575,7 +581,7 @@ pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<A
     }
     match actions.len() {
         1 => Ok(actions.remove(0)),
-        0 => Err("names no action; use one of move_user, suspend_user, unsuspend_user, revoke_scope, grant_scope, trust_org_units, fault, update_event".into()),
+        0 => Err("names no action; use one of move_user, suspend_user, unsuspend_user, revoke_scope, grant_scope, trust_org_units, fault, update_event, cancel_event, invalidate_sync_tokens".into()),
         _ => Err("names more than one action; split it into separate steps".into()),
     }
 }
@@ -622,8 +628,12 @@ fn check_action_refs(
                 format!("{email} is not a user of the tenant"),
             );
         }
-        Action::UpdateEvent { owner, title, .. } => {
-            let u = step.update_event.as_ref().expect("update_event action comes from update_event");
+        Action::UpdateEvent { owner, title, .. } | Action::CancelEvent { owner, title } => {
+            let u = match (&step.update_event, &step.cancel_event) {
+                (Some(u), _) => spec::EventRefSpec { owner: u.owner.clone(), title: u.title.clone() },
+                (None, Some(c)) => c.clone(),
+                (None, None) => return,
+            };
             match g.users.iter().find(|x| &x.email == owner) {
                 None => c.at(&u.owner, format!("{field}.update_event.owner"), format!("{owner} is not a user of the tenant")),
                 Some(user) if !user.calendars.iter().any(|cal| cal.events.iter().any(|e| &e.title == title)) => c.at(
