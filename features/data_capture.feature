@@ -143,3 +143,35 @@ Feature: Data capture icons on the Team members page
     Then every team member's calendar icon is green
     And the journal shows 2 × GET "/calendar/v3" answered 503
     And the virtual clock reads "+1m"
+
+  @DC-06
+  Scenario: A provider failing beyond the retry budget is a connectivity problem and loses nothing
+    Given the company connects Google Workspace company-wide as "ada.admin@acme.example"
+    And "nora.north@acme.example" has a meeting "QBR with Globex" at "+2h"
+      | email                | response |
+      | buyer@globex.example | accepted |
+    When the engine syncs
+    Then the engine has imported 1 meeting
+    Given the Calendar API answers 500 until further notice
+    When the engine syncs
+    Then the calendar icon of "nora.north@acme.example" is red
+    And "nora.north@acme.example" has the warning "connectivity"
+    And the page shows the banner "technical_problem" with count 2
+    And the engine has imported 1 meeting
+    And the engine has imported the meeting "QBR with Globex"
+
+  @DC-06
+  Scenario: Sync tokens expire during a 429 storm: nothing lost, nothing twice
+    Given the scenario "scenarios/sync-token-expiry-429-storm.yaml"
+    When the engine syncs
+    Then the engine has imported 3 meetings
+    When 15m pass
+    And the engine syncs
+    Then every team member's calendar icon is green
+    And the journal shows 3 × GET "/calendar/v3/" answered 429
+    And the journal shows 2 × GET "/calendar/v3/calendars/" answered 410
+    And the engine has imported 3 meetings
+    When 10m pass
+    And the engine syncs
+    Then the engine has imported 3 meetings
+    And the meeting "Discovery with Initech" is not recorded because "meeting_cancelled"

@@ -2,7 +2,7 @@
 //! scenario, and changes an admin makes right now (through the admin API).
 
 use cucumber::{given, then, when};
-use simulator::scenario::spec::{MoveUserSpec, TimelineStepSpec, sp};
+use simulator::scenario::spec::{EventRefSpec, MoveUserSpec, TimelineStepSpec, sp};
 
 use crate::params::DurationParam;
 use crate::world::{StepResult, TenantWorld};
@@ -79,4 +79,37 @@ async fn clock_reads(w: &mut TenantWorld, expected: String) -> StepResult {
         ));
     }
     Ok(())
+}
+
+async fn admin_action(w: &mut TenantWorld, body: serde_json::Value) -> StepResult {
+    let live = w.live().await?;
+    let url = format!("{}/tenants/{}/actions", live.admin_url(), live.tenant);
+    let response = live.http.post(url).json(&body).send().await.map_err(|e| e.to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("the admin API refused the change: {}", response.text().await.unwrap_or_default()));
+    }
+    Ok(())
+}
+
+/// Declares a timed change: at an offset, the organizer cancels a meeting.
+#[given(expr = "at {string} {string} cancels the meeting {string}")]
+fn timed_cancel(w: &mut TenantWorld, at: String, owner: String, title: String) -> StepResult {
+    w.spec_mut()?.timeline.push(TimelineStepSpec {
+        at: Some(sp(at)),
+        cancel_event: Some(EventRefSpec { owner: sp(owner), title: sp(title) }),
+        ..Default::default()
+    });
+    Ok(())
+}
+
+/// The organizer cancels a meeting now (admin API `actions`).
+#[when(expr = "{string} cancels the meeting {string}")]
+async fn cancel_now(w: &mut TenantWorld, owner: String, title: String) -> StepResult {
+    admin_action(w, serde_json::json!({ "cancel_event": { "owner": owner, "title": title } })).await
+}
+
+/// Every Calendar sync token stops working now (the next incremental sync gets 410).
+#[when(expr = "every Calendar sync token is invalidated")]
+async fn invalidate_now(w: &mut TenantWorld) -> StepResult {
+    admin_action(w, serde_json::json!({ "invalidate_sync_tokens": true })).await
 }
