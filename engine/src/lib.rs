@@ -134,8 +134,11 @@ impl Engine {
     /// Reads the providers as `settings` say and updates what the engine knows.
     pub async fn sync(&self, settings: &CompanySettings) -> SyncReport {
         let started = self.clock.now();
-        let tokens = self.state().sync_tokens.clone();
-        let outcome = sync::read_provider(self.google.as_ref(), settings, &tokens, started, self.window).await;
+        let (tokens, known_mail) = {
+            let state = self.state();
+            (state.sync_tokens.clone(), state.emails.keys().cloned().collect())
+        };
+        let outcome = sync::read_provider(self.google.as_ref(), settings, &tokens, &known_mail, started, self.window).await;
         let finished = self.clock.now();
         let report = sync::apply(&mut self.state(), outcome, finished);
         self.schedule(settings).await;
@@ -154,6 +157,13 @@ impl Engine {
         for d in attended {
             state.decisions.insert(d.meeting.clone(), d);
         }
+    }
+
+    /// Every imported email with the member whose mailbox it came from, oldest first.
+    pub fn emails(&self) -> Vec<(String, google::MailMessage)> {
+        let mut all: Vec<_> = self.state().emails.iter().map(|((member, _), m)| (member.clone(), m.clone())).collect();
+        all.sort_by(|a, b| (a.1.at, &a.1.id).cmp(&(b.1.at, &b.1.id)));
+        all
     }
 
     /// Every recording decision, by meeting start.

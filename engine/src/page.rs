@@ -224,6 +224,13 @@ fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> 
             Some(IconKind::Email),
         ));
         Icon::Yellow
+    } else if !settings.crm.connected {
+        warnings.push(notice(
+            "crm_required",
+            "Email import requires a CRM connection: only emails with your CRM's prospects and customers are imported.".into(),
+            Some(IconKind::Email),
+        ));
+        Icon::Yellow
     } else if !settings.import.email {
         warnings.push(notice(
             "company_email_import_off",

@@ -170,6 +170,31 @@ pub struct CompanySettings {
     pub recording: RecordingSettings,
     /// Web-conferencing providers.
     pub conferencing: Conferencing,
+    /// CRM connection and contacts.
+    pub crm: Crm,
+}
+
+/// The company's CRM: email import needs it and only keeps mail with its contacts (DC-15).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Crm {
+    /// A CRM is connected.
+    pub connected: bool,
+    /// Contact addresses, or `@domain` entries for whole accounts.
+    pub contacts: Vec<String>,
+}
+
+impl Crm {
+    /// True if `email` is a CRM contact.
+    pub fn has_contact(&self, email: &str) -> bool {
+        let email = email.to_ascii_lowercase();
+        self.contacts.iter().any(|c| {
+            let c = c.trim().to_ascii_lowercase();
+            match c.strip_prefix('@') {
+                Some(domain) => email.ends_with(&format!("@{domain}")),
+                None => c == email,
+            }
+        })
+    }
 }
 
 impl CompanySettings {

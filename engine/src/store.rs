@@ -104,6 +104,8 @@ pub struct SyncState {
     pub decisions: BTreeMap<String, crate::recording::RecordingDecision>,
     /// Calendar sync tokens by (member, calendar id).
     pub sync_tokens: BTreeMap<(String, String), String>,
+    /// Imported emails by (member, message id).
+    pub emails: BTreeMap<(String, String), crate::google::MailMessage>,
 }
 
 impl SyncState {

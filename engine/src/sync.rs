@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use crate::error::ProviderError;
-use crate::google::{CalendarEvent, DirectoryUser, GoogleClient, scopes};
+use crate::google::{CalendarEvent, DirectoryUser, GoogleClient, MailMessage};
 use crate::settings::{CompanySettings, ConnectionMode};
 use crate::store::{Access, CalendarKind, MemberAccess, SyncState};
 
@@ -26,11 +26,13 @@ pub struct SyncWindow {
     pub lookback: Duration,
     /// Read ahead this far.
     pub lookahead: Duration,
+    /// Read mail back this far.
+    pub mail_lookback: Duration,
 }
 
 impl Default for SyncWindow {
     fn default() -> Self {
-        Self { lookback: Duration::days(1), lookahead: Duration::days(14) }
+        Self { lookback: Duration::days(1), lookahead: Duration::days(14), mail_lookback: Duration::days(7) }
     }
 }
 
@@ -47,6 +49,8 @@ pub struct SyncReport {
     pub refreshed_meetings: usize,
     /// Meetings cancelled since the last sync.
     pub cancelled_meetings: usize,
+    /// Emails imported for the first time.
+    pub new_emails: usize,
     /// Calendars read in full because their sync token was refused (410).
     pub full_resyncs: usize,
     /// Members whose data could not be read, with why.
@@ -72,12 +76,14 @@ pub(crate) struct SyncOutcome {
     pub directory: Option<Result<Vec<DirectoryUser>, ProviderError>>,
     pub members: BTreeMap<String, MemberAccess>,
     pub reads: Vec<CalendarRead>,
+    pub mail: Vec<(String, MailMessage)>,
 }
 
 pub(crate) async fn read_provider(
     google: Option<&GoogleClient>,
     settings: &CompanySettings,
     tokens: &BTreeMap<CalendarKey, String>,
+    known_mail: &std::collections::BTreeSet<(String, String)>,
     now: DateTime<Utc>,
     window: SyncWindow,
 ) -> SyncOutcome {
@@ -86,6 +92,7 @@ pub(crate) async fn read_provider(
         directory: None,
         members: settings.team.iter().map(|m| (m.email.clone(), MemberAccess::default())).collect(),
         reads: Vec::new(),
+        mail: Vec::new(),
     };
     let conn = &settings.google;
     let Some(google) = google else { return outcome };
@@ -106,14 +113,14 @@ pub(crate) async fn read_provider(
                 outcome.report.member_errors.push((m.email.clone(), e.to_string()));
             }
         }
-        if m.capture.email && settings.import.email && conn.email_authorized {
-            // Read-only mail access is only requested for members with email import on
-            // (DC-14). Message import arrives with the Gmail API; until then the engine
-            // proves access by obtaining the Gmail token.
-            let result = google.token(&m.email, scopes::GMAIL).await;
+        // Mail is read (read-only) only for members with email import on (DC-14), and
+        // only with a CRM to say which mail matters (DC-15).
+        if m.capture.email && settings.import.email && conn.email_authorized && settings.crm.connected {
+            let result = read_mail(google, &m.email, now - window.mail_lookback, settings, known_mail).await;
             access.email = Access::from_result(&result);
-            if let Err(e) = result {
-                outcome.report.member_errors.push((m.email.clone(), e.to_string()));
+            match result {
+                Ok(mail) => outcome.mail.extend(mail.into_iter().map(|msg| (m.email.clone(), msg))),
+                Err(e) => outcome.report.member_errors.push((m.email.clone(), e.to_string())),
             }
         }
         outcome.members.insert(m.email.clone(), access);
@@ -123,6 +130,27 @@ pub(crate) async fn read_provider(
 
 /// Reads every calendar `user` owns (secondary ones too: whether they count is a
 /// recording decision, REC-03), incrementally where a sync token is known.
+/// New messages of `user` since `after` whose sender or recipients are CRM contacts.
+async fn read_mail(
+    google: &GoogleClient,
+    user: &str,
+    after: DateTime<Utc>,
+    settings: &CompanySettings,
+    known: &std::collections::BTreeSet<(String, String)>,
+) -> Result<Vec<MailMessage>, ProviderError> {
+    let mut kept = Vec::new();
+    for id in google.list_message_ids(user, after).await? {
+        if known.contains(&(user.to_string(), id.clone())) {
+            continue;
+        }
+        let msg = google.get_message(user, &id).await?;
+        if std::iter::once(&msg.from).chain(&msg.to).any(|a| settings.crm.has_contact(a)) {
+            kept.push(msg);
+        }
+    }
+    Ok(kept)
+}
+
 async fn read_calendars(
     google: &GoogleClient,
     user: &str,
@@ -179,6 +207,11 @@ pub(crate) fn apply(state: &mut SyncState, mut outcome: SyncOutcome, now: DateTi
         }
         if let Some(token) = read.next_sync_token {
             state.sync_tokens.insert((read.member, read.calendar), token);
+        }
+    }
+    for (member, msg) in outcome.mail.drain(..) {
+        if state.emails.insert((member, msg.id.clone()), msg).is_none() {
+            outcome.report.new_emails += 1;
         }
     }
     state.last_sync = Some(now);

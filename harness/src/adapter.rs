@@ -53,6 +53,8 @@ pub trait EngineAdapter: Send + Sync {
     fn meetings(&self) -> BoxFuture<'_, Result<Vec<ImportedMeeting>, AdapterError>>;
     /// The recording decision for every meeting.
     fn decisions(&self) -> BoxFuture<'_, Result<Vec<RecordingDecision>, AdapterError>>;
+    /// Imported emails, with the member whose mailbox each came from.
+    fn emails(&self) -> BoxFuture<'_, Result<Vec<(String, engine::google::MailMessage)>, AdapterError>>;
 }
 
 /// The reference engine, in-process, on the tenant's virtual clock.
@@ -98,5 +100,9 @@ impl EngineAdapter for ReferenceEngine {
 
     fn decisions(&self) -> BoxFuture<'_, Result<Vec<RecordingDecision>, AdapterError>> {
         Box::pin(async move { Ok(self.engine.decisions()) })
+    }
+
+    fn emails(&self) -> BoxFuture<'_, Result<Vec<(String, engine::google::MailMessage)>, AdapterError>> {
+        Box::pin(async move { Ok(self.engine.emails()) })
     }
 }

@@ -86,6 +86,7 @@ pub fn from_spec(company: &CompanySpec) -> CompanySettings {
             authenticated_bot: r.authenticated_bot,
             consent_slug: slug(&company.name),
         },
+        crm: engine::settings::Crm { connected: company.crm.connected, contacts: company.crm.contacts.clone() },
         conferencing: Conferencing {
             zoom: row(&company.conferencing.zoom),
             teams: row(&company.conferencing.teams),

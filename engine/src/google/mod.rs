@@ -5,12 +5,14 @@
 //! `https://admin.googleapis.com` and friends and it talks to Google.
 
 mod api;
+mod gmail;
 mod token;
 
 use std::sync::Arc;
 
 use serde::Deserialize;
 
+pub use gmail::MailMessage;
 pub use api::{CalendarEvent, CalendarRef, DirectoryUser, EventAttendee, EventChanges};
 pub use token::TokenCache;
 
@@ -27,6 +29,8 @@ pub struct GoogleEndpoints {
     pub directory: String,
     /// Root of the Calendar API (`…/calendar/v3`).
     pub calendar: String,
+    /// Root of the Gmail API (`…/gmail/v1`).
+    pub gmail: String,
 }
 
 impl GoogleEndpoints {
@@ -36,6 +40,7 @@ impl GoogleEndpoints {
             token_uri: None,
             directory: "https://admin.googleapis.com/admin/directory/v1".into(),
             calendar: "https://www.googleapis.com/calendar/v3".into(),
+            gmail: "https://gmail.googleapis.com/gmail/v1".into(),
         }
     }
 
@@ -46,6 +51,7 @@ impl GoogleEndpoints {
             token_uri: Some(format!("{base}/token")),
             directory: format!("{base}/admin/directory/v1"),
             calendar: format!("{base}/calendar/v3"),
+            gmail: format!("{base}/gmail/v1"),
         }
     }
 }

@@ -81,3 +81,14 @@ async fn journal_count(
     }
     Ok(())
 }
+
+/// Counts requests with this method, path prefix and status made as a given user.
+#[then(expr = "the journal shows {int} × {word} {string} answered {int} for {string}")]
+async fn journal_count_for(w: &mut TenantWorld, count: usize, method: String, path: String, status: u16, subject: String) -> StepResult {
+    let hits = entries(w, &method, &path, status).await?;
+    let mine = hits.iter().filter(|e| e["subject"].as_str().is_some_and(|s| s.eq_ignore_ascii_case(&subject))).count();
+    if mine != count {
+        return Err(format!("expected {count} × {method} {path}… answered {status} for {subject}, the journal has {mine}"));
+    }
+    Ok(())
+}

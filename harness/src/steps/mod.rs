@@ -5,6 +5,7 @@
 pub mod company;
 pub mod faults;
 pub mod journal;
+pub mod mail;
 pub mod page;
 pub mod recording;
 pub mod tenant;
@@ -19,6 +20,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("page", include_str!("page.rs")),
     ("journal", include_str!("journal.rs")),
     ("recording", include_str!("recording.rs")),
+    ("mail", include_str!("mail.rs")),
 ];
 
 use cucumber::gherkin::Step;

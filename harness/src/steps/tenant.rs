@@ -85,6 +85,8 @@ fn google_users(w: &mut TenantWorld, step: &Step) -> StepResult {
             suspended: flag(row.get("suspended").map(String::as_str).unwrap_or(""))?,
             events: vec![],
             calendars: vec![],
+            gmail: true,
+            mail: vec![],
         });
     }
     Ok(())

@@ -1,4 +1,5 @@
-//! The fake Google Workspace: OAuth token endpoint, Admin SDK Directory and Calendar v3,
+//! The fake Google Workspace: OAuth token endpoint, Admin SDK Directory, Calendar v3 and
+//! Gmail v1,
 //! under their real paths so a client only swaps the base URL.
 //!
 //! This module owns its routes, its error format ([`errors`]) and its state
@@ -8,6 +9,7 @@
 mod auth;
 mod calendar;
 mod directory;
+mod gmail;
 pub mod errors;
 mod keys;
 mod oauth;
@@ -62,4 +64,8 @@ pub(crate) fn routes() -> Router<Simulator> {
             "/calendar/v3/calendars/{calendar_id}/events/{event_id}",
             get(calendar::get_event),
         )
+        .route("/gmail/v1/users/{user_id}/profile", get(gmail::profile))
+        .route("/gmail/v1/users/{user_id}/messages", get(gmail::list_messages))
+        .route("/gmail/v1/users/{user_id}/messages/{id}", get(gmail::get_message))
+        .route("/gmail/v1/users/{user_id}/history", get(gmail::list_history))
 }

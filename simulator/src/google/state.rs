@@ -72,6 +72,34 @@ pub struct EventRecord {
     pub event: Event,
 }
 
+/// A stored mail message with the ids Gmail gives it.
+#[derive(Debug, Clone)]
+pub struct MessageRecord {
+    /// Message id (16 hex digits).
+    pub id: String,
+    /// Thread id.
+    pub thread_id: String,
+    /// History id at which it was added.
+    pub history_id: u64,
+    /// The message.
+    pub message: crate::scenario::Message,
+}
+
+/// A user's mailbox.
+#[derive(Debug, Clone)]
+pub struct Mailbox {
+    /// Owner.
+    pub owner: String,
+    /// Gmail licence (mail service enabled).
+    pub licensed: bool,
+    /// Messages, oldest first.
+    pub messages: Vec<MessageRecord>,
+    /// Oldest history id still available (older `startHistoryId` → 404).
+    pub first_history_id: u64,
+    /// Current history id.
+    pub history_id: u64,
+}
+
 /// Everything the fake Google knows about one tenant.
 #[derive(Debug)]
 pub struct GoogleState {
@@ -95,6 +123,8 @@ pub struct GoogleState {
     pub change_seq: u64,
     /// Bumped to invalidate every outstanding sync token (410 `fullSyncRequired`).
     pub sync_epoch: u32,
+    /// Mailboxes, one per user.
+    pub mailboxes: Vec<Mailbox>,
 }
 
 /// Why an impersonation is refused at the token endpoint.
@@ -202,6 +232,24 @@ impl GoogleState {
             access: ws.app_access.clone(),
             change_seq: 0,
             sync_epoch: 0,
+            mailboxes: ws
+                .users
+                .iter()
+                .map(|u| {
+                    let first = 1000 + (rng.next_u32() % 9000) as u64;
+                    let mut history_id = first;
+                    let messages = u
+                        .mail
+                        .iter()
+                        .map(|m| {
+                            history_id += 1;
+                            let id = hex(rng, 16);
+                            MessageRecord { thread_id: id.clone(), id, history_id, message: m.clone() }
+                        })
+                        .collect();
+                    Mailbox { owner: u.email.clone(), licensed: u.gmail, messages, first_history_id: first, history_id }
+                })
+                .collect(),
             service_account: ServiceAccount::generate(
                 seed,
                 tenant,

@@ -97,6 +97,29 @@ pub struct User {
     pub suspended: bool,
     /// Calendars; the first is the primary.
     pub calendars: Vec<Calendar>,
+    /// Gmail licence.
+    pub gmail: bool,
+    /// Mailbox, oldest first.
+    pub mail: Vec<Message>,
+}
+
+/// A mail message with absolute time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Sender.
+    pub from: String,
+    /// Recipients.
+    pub to: Vec<String>,
+    /// Copied.
+    pub cc: Vec<String>,
+    /// Subject.
+    pub subject: String,
+    /// Arrival.
+    pub at: DateTime<Utc>,
+    /// Body.
+    pub body: String,
+    /// Labels.
+    pub labels: Vec<String>,
 }
 
 /// A calendar and its events.

@@ -113,6 +113,41 @@ pub struct UserSpec {
     /// Secondary calendars the user owns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calendars: Vec<CalendarSpec>,
+    /// The user has a Gmail licence (mail service enabled).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub gmail: bool,
+    /// Messages in the user's mailbox.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mail: Vec<MessageSpec>,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// A mail message in a user's mailbox.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageSpec {
+    /// Sender address.
+    pub from: Sp<String>,
+    /// Recipients.
+    #[serde(default)]
+    pub to: Vec<Sp<String>>,
+    /// Copied recipients.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<Sp<String>>,
+    /// Subject line.
+    #[serde(default)]
+    pub subject: String,
+    /// When it arrived (offset from the scenario clock, usually negative, or RFC 3339).
+    pub at: Sp<String>,
+    /// Plain-text body.
+    #[serde(default)]
+    pub body: String,
+    /// Gmail labels; `INBOX` (received) or `SENT` by default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
 }
 
 /// A secondary calendar.
@@ -272,6 +307,21 @@ pub struct CompanySpec {
     /// The web-conferencing provider table.
     #[serde(default)]
     pub conferencing: super::recording::ConferencingSpec,
+    /// The company's CRM connection (email import needs it, DC-15).
+    #[serde(default)]
+    pub crm: CrmSpec,
+}
+
+/// The CRM connection and its contacts (prospects and customers).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrmSpec {
+    /// A CRM is connected.
+    #[serde(default)]
+    pub connected: bool,
+    /// Contact addresses, or `@domain` for every address of an account's domain.
+    #[serde(default)]
+    pub contacts: Vec<String>,
 }
 
 /// Connection mode to an email/calendar provider.

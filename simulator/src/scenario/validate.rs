@@ -314,11 +314,30 @@ fn check_google(c: &mut Checker, g: &spec::GoogleSpec, start: DateTime<Utc>) -> 
             admin: u.admin,
             suspended: u.suspended,
             calendars: Vec::new(),
+            gmail: u.gmail,
+            mail: Vec::new(),
         });
     }
 
     // Events need the full user list (organizers), so they come second.
     for (i, u) in g.users.iter().enumerate() {
+        let owner = users[i].email.clone();
+        let mut mail = Vec::new();
+        for (j, m) in u.mail.iter().enumerate() {
+            let field = format!("google.users[{i}].mail[{j}]");
+            let from = c.email(&m.from, &format!("{field}.from"));
+            let to: Vec<String> = m.to.iter().enumerate().map(|(k, t)| c.email(t, &format!("{field}.to[{k}]"))).collect();
+            let cc: Vec<String> = m.cc.iter().enumerate().map(|(k, t)| c.email(t, &format!("{field}.cc[{k}]"))).collect();
+            let Some(at) = c.instant(&m.at, &format!("{field}.at"), start) else { continue };
+            let labels = if m.labels.is_empty() {
+                vec![if from == owner { "SENT".to_string() } else { "INBOX".to_string() }]
+            } else {
+                m.labels.clone()
+            };
+            mail.push(super::Message { from, to, cc, subject: m.subject.clone(), at, body: m.body.clone(), labels });
+        }
+        mail.sort_by_key(|m| m.at);
+        users[i].mail = mail;
         let owner = users[i].email.clone();
         let mut calendars = vec![Calendar {
             summary: owner.clone(),
