@@ -29,6 +29,7 @@ pub mod google;
 pub mod journal;
 pub mod links;
 pub mod manifest;
+pub mod rooms;
 pub mod scenario;
 pub mod tokens;
 

@@ -24,6 +24,7 @@ fn router(sim: Simulator) -> Router {
     Router::new()
         .merge(crate::google::routes())
         .merge(crate::admin::routes())
+        .merge(crate::rooms::routes())
         .fallback(unknown_route)
         .with_state(sim)
 }
@@ -86,6 +87,19 @@ pub(crate) async fn start(sim: Simulator, addr: SocketAddr) -> std::io::Result<R
     })
 }
 
+/// Which fake answered a path, for the journal.
+fn provider_of(path: &str) -> &'static str {
+    if crate::google::owns_path(path) {
+        "google"
+    } else if path.starts_with("/rooms/") {
+        "rooms"
+    } else if path.starts_with("/v2/") || path == "/oauth/token" {
+        "zoom"
+    } else {
+        "unknown"
+    }
+}
+
 async fn pin_and_journal(State(sim): State<Simulator>, mut req: Request, next: Next) -> Response {
     let method = req.method().to_string();
     let mut path = req.uri().path().to_string();
@@ -121,12 +135,7 @@ async fn pin_and_journal(State(sim): State<Simulator>, mut req: Request, next: N
             seq: 0,
             tenant: who.tenant,
             at: who.at,
-            provider: if crate::google::owns_path(&path) {
-                "google"
-            } else {
-                "unknown"
-            }
-            .to_string(),
+            provider: provider_of(&path).to_string(),
             method,
             path,
             query,

@@ -41,6 +41,8 @@ pub struct Tenant {
     pending: Vec<TimedAction>,
     /// What has changed since load.
     pub changes: Vec<AppliedChange>,
+    /// Recording-bot sessions in meeting rooms.
+    pub rooms: crate::rooms::Sessions,
 }
 
 impl Tenant {
@@ -63,6 +65,7 @@ impl Tenant {
             faults,
             pending: scenario.timeline.clone(),
             changes: Vec::new(),
+            rooms: Default::default(),
             scenario,
         };
         let start = tenant.clock.now();

@@ -20,7 +20,7 @@ use crate::clock::{parse_duration, parse_instant};
 use crate::faults::FaultRule;
 
 /// APIs a fault rule may target.
-pub const FAULT_APIS: &[&str] = &["token", "directory", "calendar", "gmail"];
+pub const FAULT_APIS: &[&str] = &["token", "directory", "calendar", "gmail", "zoom", "zoom_token", "rooms"];
 
 struct Checker {
     diagnostics: Vec<Diagnostic>,
