@@ -29,9 +29,11 @@ pub mod google;
 pub mod journal;
 pub mod links;
 pub mod manifest;
+pub mod paging;
 pub mod rooms;
 pub mod scenario;
 pub mod tokens;
+pub mod zoom;
 
 mod admin;
 mod reply;

@@ -27,6 +27,26 @@ pub struct TenantManifest {
     /// The Google Workspace, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub google: Option<GoogleManifest>,
+    /// The Zoom account, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zoom: Option<ZoomManifest>,
+    /// Where the recording bot joins meetings (`POST …/join`).
+    pub rooms_url: String,
+}
+
+/// Where a tenant's Zoom account is, and its server-to-server app's credentials.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ZoomManifest {
+    /// API root (`…/v2`).
+    pub api_url: String,
+    /// Token endpoint.
+    pub token_url: String,
+    /// Account id.
+    pub account_id: String,
+    /// S2S client id.
+    pub client_id: String,
+    /// S2S client secret.
+    pub client_secret: String,
 }
 
 /// Where a tenant's Google Workspace lives.
@@ -88,13 +108,15 @@ pub(crate) fn build(sim: &Simulator, base_url: &str) -> Manifest {
                     base_url: root,
                 }
             });
-            (
-                id.clone(),
-                TenantManifest {
-                    clock: t.clock.now().to_rfc3339(),
-                    google,
-                },
-            )
+            let zoom = t.zoom.as_ref().map(|z| ZoomManifest {
+                api_url: format!("{base}/t/{id}/v2"),
+                token_url: format!("{base}/t/{id}/oauth/token"),
+                account_id: z.account_id.clone(),
+                client_id: z.client_id.clone(),
+                client_secret: z.client_secret.clone(),
+            });
+            let rooms_url = format!("{base}/t/{id}/rooms");
+            (id.clone(), TenantManifest { clock: t.clock.now().to_rfc3339(), google, zoom, rooms_url })
         })
         .collect();
     Manifest {

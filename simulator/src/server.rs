@@ -25,6 +25,7 @@ fn router(sim: Simulator) -> Router {
         .merge(crate::google::routes())
         .merge(crate::admin::routes())
         .merge(crate::rooms::routes())
+        .merge(crate::zoom::routes())
         .fallback(unknown_route)
         .with_state(sim)
 }

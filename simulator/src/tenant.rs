@@ -43,6 +43,8 @@ pub struct Tenant {
     pub changes: Vec<AppliedChange>,
     /// Recording-bot sessions in meeting rooms.
     pub rooms: crate::rooms::Sessions,
+    /// The fake Zoom account, if the scenario has one.
+    pub zoom: Option<crate::zoom::ZoomState>,
 }
 
 impl Tenant {
@@ -53,6 +55,7 @@ impl Tenant {
             .google
             .as_ref()
             .map(|g| GoogleState::build(g, scenario.seed, id, &mut rng, scenario.start));
+        let zoom = scenario.zoom.as_ref().map(|z| crate::zoom::ZoomState::build(z, &mut rng, scenario.start));
         let mut faults = FaultPlan::default();
         for rule in &scenario.faults {
             faults.add(rule.clone());
@@ -66,6 +69,7 @@ impl Tenant {
             pending: scenario.timeline.clone(),
             changes: Vec::new(),
             rooms: Default::default(),
+            zoom,
             scenario,
         };
         let start = tenant.clock.now();

@@ -17,6 +17,8 @@ use rand_chacha03::rand_core::RngCore;
 pub enum Provider {
     /// Google Workspace (OAuth 2 token endpoint).
     Google,
+    /// Zoom (server-to-server OAuth).
+    Zoom,
 }
 
 /// What an access token stands for.
@@ -62,6 +64,12 @@ impl TokenStore {
     pub fn revoke_subject(&mut self, tenant: &str, subject: &str) {
         self.grants
             .retain(|_, g| !(g.tenant == tenant && g.subject.as_deref() == Some(subject)));
+    }
+
+    /// Forgets every token one provider issued in a tenant (Zoom: a new S2S token
+    /// invalidates the earlier ones).
+    pub fn revoke_provider(&mut self, tenant: &str, provider: Provider) {
+        self.grants.retain(|_, g| !(g.tenant == tenant && g.provider == provider));
     }
 
     /// Drops tokens that expired before `now` for `tenant`, keeping the map small.

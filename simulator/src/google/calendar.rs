@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use super::auth::{Requirement, with_caller};
 use super::directory::etag;
 use super::errors::{self, ApiError};
-use super::paging;
+use crate::paging;
 use super::state::{CalendarRecord, EventRecord, GoogleState};
 use crate::Simulator;
 use crate::reply::Reply;

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::auth::{Caller, Requirement, with_caller};
 use super::errors::{self, ApiError};
-use super::paging;
+use crate::paging;
 use super::state::{DirectoryUser, GoogleState};
 use crate::Simulator;
 use crate::reply::Reply;

@@ -13,7 +13,6 @@ mod gmail;
 pub mod errors;
 mod keys;
 mod oauth;
-mod paging;
 mod state;
 
 use axum::Router;

@@ -1,4 +1,4 @@
-//! Opaque page tokens for Google list endpoints: an offset into a stable ordering,
+//! Opaque page tokens for list endpoints (Google, Zoom): an offset into a stable ordering,
 //! bound to the query it came from so a token from one listing is refused by another.
 
 use base64::Engine;
