@@ -59,6 +59,14 @@ pub async fn serve(
                 println!("          admin        {admin}");
             }
         }
+        if let Some(z) = &tenant.zoom {
+            println!("  zoom    API          {}", z.api_url);
+            println!("          token URL    {}", z.token_url);
+            println!("          account      {} (client {} / secret {})", z.account_id, z.client_id, z.client_secret);
+        }
+        println!("  rooms   join         {}/join", tenant.rooms_url);
+        {
+        }
     }
     if let Some(path) = manifest_path {
         std::fs::write(path, serde_json::to_vec_pretty(&manifest)?)

@@ -72,10 +72,11 @@ impl TokenStore {
         self.grants.retain(|_, g| !(g.tenant == tenant && g.provider == provider));
     }
 
-    /// Drops tokens that expired before `now` for `tenant`, keeping the map small.
+    /// Drops `tenant`'s tokens that expired more than a day before `now`. Recently
+    /// expired ones are kept so a provider can say "expired" rather than "invalid".
     pub fn purge_expired(&mut self, tenant: &str, now: DateTime<Utc>) {
-        self.grants
-            .retain(|_, g| g.tenant != tenant || g.expires_at > now);
+        let horizon = now - chrono::Duration::days(1);
+        self.grants.retain(|_, g| g.tenant != tenant || g.expires_at > horizon);
     }
 
     /// Number of live tokens (all tenants).

@@ -26,6 +26,9 @@ pub struct ZoomSpec {
     /// requests from the bot are granted automatically (REC-15).
     #[serde(default)]
     pub recorder_app_installed: bool,
+    /// Scopes the S2S app was granted; every read scope the recorder uses when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
     /// S2S OAuth client id; generated from the seed when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,

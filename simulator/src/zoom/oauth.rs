@@ -72,13 +72,14 @@ pub(super) async fn token(
     if let Some(fault) = tenant.faults.take("zoom_token", None, now) {
         return reply(super::api::fault_response(fault.status, fault.retry_after));
     }
+    let scope = zoom.scopes.join(" ");
     // A new token invalidates the account's earlier ones.
     state.tokens.revoke_provider(&tenant_id, Provider::Zoom);
     let grant = AccessGrant {
         tenant: tenant_id.clone(),
         provider: Provider::Zoom,
         subject: None,
-        scopes: SCOPES.split(' ').map(str::to_string).collect(),
+        scopes: zoom.scopes.iter().cloned().collect(),
         expires_at: now + Duration::seconds(TOKEN_SECONDS),
     };
     let access_token = state.tokens.issue("eyJzdiI6IjAwMDAwMSJ9.", &mut tenant.rng, grant);
@@ -87,7 +88,7 @@ pub(super) async fn token(
             "access_token": access_token,
             "token_type": "bearer",
             "expires_in": TOKEN_SECONDS,
-            "scope": SCOPES,
+            "scope": scope,
             "api_url": "https://api.zoom.us",
         }))
         .into_response(),

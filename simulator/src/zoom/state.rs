@@ -75,6 +75,8 @@ pub struct ZoomState {
     pub users: Vec<ZoomUser>,
     /// Meetings.
     pub meetings: Vec<ZoomMeeting>,
+    /// Scopes granted to the S2S app.
+    pub scopes: Vec<String>,
 }
 
 fn split_name(name: Option<&str>, email: &str) -> (String, String) {
@@ -146,6 +148,7 @@ impl ZoomState {
             client_secret: spec.client_secret.clone().unwrap_or_else(|| random_token(rng, 32).replace(['-', '_'], "s")),
             users,
             meetings,
+            scopes: spec.scopes.clone().unwrap_or_else(|| super::oauth::SCOPES.split(' ').map(str::to_string).collect()),
         }
     }
 
