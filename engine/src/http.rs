@@ -23,11 +23,7 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self {
-            max_attempts: 4,
-            initial_backoff: Duration::seconds(1),
-            max_backoff: Duration::minutes(2),
-        }
+        Self { max_attempts: 4, initial_backoff: Duration::seconds(1), max_backoff: Duration::minutes(2) }
     }
 }
 
@@ -55,11 +51,7 @@ impl HttpClient {
             .timeout(std::time::Duration::from_secs(30))
             .build()
             .expect("a plain HTTP client builds");
-        Self {
-            inner,
-            clock,
-            policy,
-        }
+        Self { inner, clock, policy }
     }
 
     /// The underlying client, to build requests with.
@@ -70,10 +62,7 @@ impl HttpClient {
     /// Sends the request built by `build` (called again for each attempt), retrying what
     /// is retryable. Returns the final answer, retryable or not, unless the budget ran out
     /// on a retryable failure, which is [`ProviderError::Unreachable`].
-    pub async fn send(
-        &self,
-        build: impl Fn(&reqwest::Client) -> RequestBuilder,
-    ) -> Result<Answer, ProviderError> {
+    pub async fn send(&self, build: impl Fn(&reqwest::Client) -> RequestBuilder) -> Result<Answer, ProviderError> {
         let mut backoff = self.policy.initial_backoff;
         let mut last = String::new();
         for attempt in 1..=self.policy.max_attempts {
@@ -98,19 +87,12 @@ impl HttpClient {
                 backoff = (backoff * 2).min(self.policy.max_backoff);
             }
         }
-        Err(ProviderError::Unreachable {
-            attempts: self.policy.max_attempts,
-            last,
-        })
+        Err(ProviderError::Unreachable { attempts: self.policy.max_attempts, last })
     }
 }
 
 fn retry_after(response: &Response) -> Option<Duration> {
-    let value = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?;
+    let value = response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
     value.trim().parse::<i64>().ok().map(Duration::seconds)
 }
 
@@ -124,8 +106,5 @@ fn is_retryable(status: StatusCode, body: &str) -> bool {
 }
 
 fn first_line(body: &str) -> String {
-    body.chars()
-        .take(200)
-        .collect::<String>()
-        .replace('\n', " ")
+    body.chars().take(200).collect::<String>().replace('\n', " ")
 }

@@ -110,7 +110,14 @@ impl EngineBuilder {
         };
         let zoom = self.zoom.map(|config| zoom::ZoomClient::new(http.clone(), self.clock.clone(), config));
         let bot = self.rooms_url.map(|url| bot::BotClient::new(http, &url));
-        Ok(Engine { clock: self.clock, google, zoom, bot, window: self.window, state: Mutex::new(SyncState::default()) })
+        Ok(Engine {
+            clock: self.clock,
+            google,
+            zoom,
+            bot,
+            window: self.window,
+            state: Mutex::new(SyncState::default()),
+        })
     }
 }
 
@@ -138,7 +145,8 @@ impl Engine {
             let state = self.state();
             (state.sync_tokens.clone(), state.emails.keys().cloned().collect())
         };
-        let outcome = sync::read_provider(self.google.as_ref(), settings, &tokens, &known_mail, started, self.window).await;
+        let outcome =
+            sync::read_provider(self.google.as_ref(), settings, &tokens, &known_mail, started, self.window).await;
         let finished = self.clock.now();
         let report = sync::apply(&mut self.state(), outcome, finished);
         self.schedule(settings).await;
@@ -181,9 +189,7 @@ impl Engine {
     /// Every meeting imported so far, by start time.
     pub fn meetings(&self) -> Vec<ImportedMeeting> {
         let mut all: Vec<_> = self.state().meetings.values().cloned().collect();
-        all.sort_by(|a, b| {
-            (a.event.start, &a.event.ical_uid).cmp(&(b.event.start, &b.event.ical_uid))
-        });
+        all.sort_by(|a, b| (a.event.start, &a.event.ical_uid).cmp(&(b.event.start, &b.event.ical_uid)));
         all
     }
 

@@ -100,9 +100,7 @@ pub struct TeamMembersPage {
 impl TeamMembersPage {
     /// The row of `email`.
     pub fn member(&self, email: &str) -> Option<&MemberRow> {
-        self.members
-            .iter()
-            .find(|m| m.email.eq_ignore_ascii_case(email))
+        self.members.iter().find(|m| m.email.eq_ignore_ascii_case(email))
     }
 
     /// The banner with `code`.
@@ -114,12 +112,7 @@ impl TeamMembersPage {
 const PROVIDER: &str = "Google Workspace";
 
 fn notice(code: &str, message: String, icon: Option<IconKind>) -> Notice {
-    Notice {
-        code: code.into(),
-        message,
-        icon,
-        count: None,
-    }
+    Notice { code: code.into(), message, icon, count: None }
 }
 
 /// Computes the page.
@@ -163,20 +156,22 @@ pub fn team_members_page(settings: &CompanySettings, state: &SyncState) -> TeamM
         if missing > 0 {
             banners.push(Notice {
                 code: "members_not_connected".into(),
-                message: format!("{missing} team members aren't importing their data as they have not connected to {PROVIDER}"),
+                message: format!(
+                    "{missing} team members aren't importing their data as they have not connected to {PROVIDER}"
+                ),
                 icon: None,
                 count: Some(missing),
             });
         }
     }
-    let red = members
-        .iter()
-        .filter(|r| [r.email_icon, r.calendar_icon, r.web_conference_icon].contains(&Icon::Red))
-        .count();
+    let red =
+        members.iter().filter(|r| [r.email_icon, r.calendar_icon, r.web_conference_icon].contains(&Icon::Red)).count();
     if red > 0 {
         banners.push(Notice {
             code: "technical_problem".into(),
-            message: format!("{red} team members' email or calendar data is not being imported due to a technical problem."),
+            message: format!(
+                "{red} team members' email or calendar data is not being imported due to a technical problem."
+            ),
             icon: None,
             count: Some(red),
         });
@@ -202,10 +197,7 @@ fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> 
     if settings.google.mode == ConnectionMode::UserByUser && !m.connected {
         let w = notice(
             "not_connected",
-            format!(
-                "{} has not connected their mailbox to {PROVIDER}; a reminder email can be sent.",
-                m.email
-            ),
+            format!("{} has not connected their mailbox to {PROVIDER}; a reminder email can be sent.", m.email),
             None,
         );
         warnings.push(w);
@@ -227,7 +219,8 @@ fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> 
     } else if !settings.crm.connected {
         warnings.push(notice(
             "crm_required",
-            "Email import requires a CRM connection: only emails with your CRM's prospects and customers are imported.".into(),
+            "Email import requires a CRM connection: only emails with your CRM's prospects and customers are imported."
+                .into(),
             Some(IconKind::Email),
         ));
         Icon::Yellow
@@ -285,34 +278,19 @@ fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> 
         access_icon(&access.calendar, IconKind::WebConference, &mut Vec::new())
     };
 
-    MemberRow {
-        email: m.email.clone(),
-        email_icon,
-        calendar_icon,
-        web_conference_icon,
-        warnings,
-    }
+    MemberRow { email: m.email.clone(), email_icon, calendar_icon, web_conference_icon, warnings }
 }
 
 fn access_icon(access: &Access, kind: IconKind, warnings: &mut Vec<Notice>) -> Icon {
     match access {
         Access::Ok => Icon::Green,
         Access::NotAttempted => {
-            warnings.push(notice(
-                "awaiting_sync",
-                "Not imported yet: waiting for the first sync.".into(),
-                Some(kind),
-            ));
+            warnings.push(notice("awaiting_sync", "Not imported yet: waiting for the first sync.".into(), Some(kind)));
             Icon::Yellow
         }
         Access::Refused(e) => {
             let detail = match e {
-                ProviderError::Refused {
-                    status,
-                    code,
-                    message,
-                    ..
-                } => format!("HTTP {status} {code}: {message}"),
+                ProviderError::Refused { status, code, message, .. } => format!("HTTP {status} {code}: {message}"),
                 other => other.to_string(),
             };
             warnings.push(notice(
@@ -323,11 +301,7 @@ fn access_icon(access: &Access, kind: IconKind, warnings: &mut Vec<Notice>) -> I
             Icon::Red
         }
         Access::Unreachable(e) => {
-            warnings.push(notice(
-                "connectivity",
-                format!("{PROVIDER} could not be reached: {e}"),
-                Some(kind),
-            ));
+            warnings.push(notice("connectivity", format!("{PROVIDER} could not be reached: {e}"), Some(kind)));
             Icon::Red
         }
     }

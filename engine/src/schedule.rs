@@ -54,7 +54,8 @@ pub(crate) async fn decide_all(
             }
             _ => None,
         };
-        let decision = recording::decide(MeetingFacts { meeting, access: &state.members, zoom: facts.as_ref() }, settings);
+        let decision =
+            recording::decide(MeetingFacts { meeting, access: &state.members, zoom: facts.as_ref() }, settings);
         out.insert(uid.clone(), decision);
     }
     out
@@ -80,7 +81,11 @@ pub(crate) async fn attend(
                 match bot.join(&plan.link, &plan.name, plan.authenticated).await {
                     Ok(session) => recording::apply_join(&mut d, &session, settings),
                     Err(e) => {
-                        d.trail.push(BotState { state: "fatal".into(), sub_code: Some("room_unreachable".into()), at: now });
+                        d.trail.push(BotState {
+                            state: "fatal".into(),
+                            sub_code: Some("room_unreachable".into()),
+                            at: now,
+                        });
                         d.outcome = Outcome::NotRecorded;
                         d.reason = Some(recording::Reason::BotFailed);
                         d.detail = Some(e.to_string());

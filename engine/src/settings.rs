@@ -32,12 +32,7 @@ pub struct GoogleConnection {
 
 impl Default for GoogleConnection {
     fn default() -> Self {
-        Self {
-            mode: ConnectionMode::None,
-            admin: None,
-            import_permission: true,
-            email_authorized: true,
-        }
+        Self { mode: ConnectionMode::None, admin: None, import_permission: true, email_authorized: true }
     }
 }
 
@@ -54,11 +49,7 @@ pub struct ImportToggles {
 
 impl Default for ImportToggles {
     fn default() -> Self {
-        Self {
-            calendar: true,
-            email: false,
-            non_recorded_meetings: false,
-        }
+        Self { calendar: true, email: false, non_recorded_meetings: false }
     }
 }
 
@@ -92,13 +83,7 @@ pub struct Capture {
 
 impl Default for Capture {
     fn default() -> Self {
-        Self {
-            web_conferences: true,
-            calendar: true,
-            email: false,
-            non_recorded_meetings: false,
-            never_record: false,
-        }
+        Self { web_conferences: true, calendar: true, email: false, non_recorded_meetings: false, never_record: false }
     }
 }
 
@@ -200,16 +185,12 @@ impl Crm {
 impl CompanySettings {
     /// The member with this address.
     pub fn member(&self, email: &str) -> Option<&TeamMember> {
-        self.team
-            .iter()
-            .find(|m| m.email.eq_ignore_ascii_case(email))
+        self.team.iter().find(|m| m.email.eq_ignore_ascii_case(email))
     }
 
     /// The member with this address, for changing.
     pub fn member_mut(&mut self, email: &str) -> Option<&mut TeamMember> {
-        self.team
-            .iter_mut()
-            .find(|m| m.email.eq_ignore_ascii_case(email))
+        self.team.iter_mut().find(|m| m.email.eq_ignore_ascii_case(email))
     }
 }
 

@@ -110,7 +110,13 @@ pub struct SyncState {
 
 impl SyncState {
     /// Adds or refreshes a meeting seen on one of `member`'s calendars; true if it is new.
-    pub fn upsert_meeting(&mut self, member: &str, kind: CalendarKind, event: CalendarEvent, now: DateTime<Utc>) -> bool {
+    pub fn upsert_meeting(
+        &mut self,
+        member: &str,
+        kind: CalendarKind,
+        event: CalendarEvent,
+        now: DateTime<Utc>,
+    ) -> bool {
         match self.meetings.get_mut(&event.ical_uid) {
             Some(existing) => {
                 if schedule_key(&existing.event) != schedule_key(&event) {

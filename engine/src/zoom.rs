@@ -104,7 +104,12 @@ pub struct ZoomClient {
 }
 
 fn refusal(status: u16, body: &str) -> ProviderError {
-    let e: ErrorAnswer = serde_json::from_str(body).unwrap_or(ErrorAnswer { code: 0, message: body.chars().take(200).collect(), error: String::new(), reason: String::new() });
+    let e: ErrorAnswer = serde_json::from_str(body).unwrap_or(ErrorAnswer {
+        code: 0,
+        message: body.chars().take(200).collect(),
+        error: String::new(),
+        reason: String::new(),
+    });
     let (code, message) = if e.error.is_empty() { (e.code.to_string(), e.message) } else { (e.error, e.reason) };
     ProviderError::Refused { provider: "Zoom".into(), status, code, message }
 }
@@ -134,8 +139,10 @@ impl ZoomClient {
         if !answer.status.is_success() {
             return Err(refusal(answer.status.as_u16(), &answer.body));
         }
-        let t: TokenAnswer = serde_json::from_str(&answer.body).map_err(|e| ProviderError::Protocol(format!("zoom token: {e}")))?;
-        *self.token.lock().expect("zoom token") = Some((t.access_token.clone(), self.clock.now() + Duration::seconds(t.expires_in)));
+        let t: TokenAnswer =
+            serde_json::from_str(&answer.body).map_err(|e| ProviderError::Protocol(format!("zoom token: {e}")))?;
+        *self.token.lock().expect("zoom token") =
+            Some((t.access_token.clone(), self.clock.now() + Duration::seconds(t.expires_in)));
         Ok(t.access_token)
     }
 
@@ -153,7 +160,9 @@ impl ZoomClient {
     /// The Zoom user with this address, if there is one.
     pub async fn user(&self, email: &str) -> Result<Option<ZoomUser>, ProviderError> {
         match self.get(&format!("/users/{email}")).await? {
-            Some(body) => serde_json::from_str(&body).map(Some).map_err(|e| ProviderError::Protocol(format!("zoom user: {e}"))),
+            Some(body) => {
+                serde_json::from_str(&body).map(Some).map_err(|e| ProviderError::Protocol(format!("zoom user: {e}")))
+            }
             None => Ok(None),
         }
     }
@@ -171,7 +180,9 @@ impl ZoomClient {
     /// A scheduled meeting, if it exists.
     pub async fn meeting(&self, meeting_id: &str) -> Result<Option<ZoomMeeting>, ProviderError> {
         match self.get(&format!("/meetings/{meeting_id}")).await? {
-            Some(body) => serde_json::from_str(&body).map(Some).map_err(|e| ProviderError::Protocol(format!("zoom meeting: {e}"))),
+            Some(body) => {
+                serde_json::from_str(&body).map(Some).map_err(|e| ProviderError::Protocol(format!("zoom meeting: {e}")))
+            }
             None => Ok(None),
         }
     }

@@ -12,7 +12,8 @@ use engine::store::{Access, CalendarKind, ImportedMeeting, MemberAccess};
 use proptest::prelude::*;
 use simulator::links::{LinkWrapper, wrap_seeded};
 
-const PEOPLE: &[&str] = &["nora@acme.example", "sam@acme.example", "buyer@globex.example", "cfo@hooli.example", "eve@acme.example"];
+const PEOPLE: &[&str] =
+    &["nora@acme.example", "sam@acme.example", "buyer@globex.example", "cfo@hooli.example", "eve@acme.example"];
 const LINKS: &[&str] = &[
     "https://zoom.us/j/81234567890?pwd=abc",
     "https://us02web.zoom.us/j/83456789012",
@@ -26,7 +27,15 @@ fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 3, 10, 9, 0, 0).unwrap()
 }
 
-fn meeting(uid: usize, organizer: usize, attendees: Vec<(usize, bool)>, link: Option<String>, private: bool, lead_min: i64, secondary: bool) -> ImportedMeeting {
+fn meeting(
+    uid: usize,
+    organizer: usize,
+    attendees: Vec<(usize, bool)>,
+    link: Option<String>,
+    private: bool,
+    lead_min: i64,
+    secondary: bool,
+) -> ImportedMeeting {
     let start = t0() + Duration::minutes(lead_min);
     let event = CalendarEvent {
         id: format!("e{uid}"),
@@ -37,7 +46,10 @@ fn meeting(uid: usize, organizer: usize, attendees: Vec<(usize, bool)>, link: Op
         organizer: PEOPLE[organizer].into(),
         attendees: attendees
             .into_iter()
-            .map(|(p, declined)| EventAttendee { email: PEOPLE[p].into(), response: if declined { "declined" } else { "accepted" }.into() })
+            .map(|(p, declined)| EventAttendee {
+                email: PEOPLE[p].into(),
+                response: if declined { "declined" } else { "accepted" }.into(),
+            })
             .collect(),
         visibility: if private { "private" } else { "default" }.into(),
         description: None,
@@ -58,7 +70,11 @@ fn meeting(uid: usize, organizer: usize, attendees: Vec<(usize, bool)>, link: Op
 
 fn settings(flags: [bool; 6]) -> CompanySettings {
     let mut s = CompanySettings {
-        google: GoogleConnection { mode: ConnectionMode::CompanyWide, admin: Some("ada@acme.example".into()), ..Default::default() },
+        google: GoogleConnection {
+            mode: ConnectionMode::CompanyWide,
+            admin: Some("ada@acme.example".into()),
+            ..Default::default()
+        },
         team: vec![TeamMember::new("nora@acme.example"), TeamMember::new("sam@acme.example")],
         ..Default::default()
     };
@@ -67,7 +83,8 @@ fn settings(flags: [bool; 6]) -> CompanySettings {
     s.recording.primary_calendar_only = flags[2];
     s.recording.record_internal = flags[3];
     s.recording.internal_domains = if flags[4] { vec!["acme.example".into()] } else { vec![] };
-    s.recording.who_is_recorded = if flags[5] { WhoIsRecorded::AnyoneWithRecordableInvitee } else { WhoIsRecorded::RecordableHost };
+    s.recording.who_is_recorded =
+        if flags[5] { WhoIsRecorded::AnyoneWithRecordableInvitee } else { WhoIsRecorded::RecordableHost };
     s
 }
 
@@ -75,7 +92,12 @@ fn access(ok: bool) -> BTreeMap<String, MemberAccess> {
     let calendar = if ok {
         Access::Ok
     } else {
-        Access::Refused(engine::ProviderError::Refused { provider: "Google Workspace".into(), status: 401, code: "unauthorized_client".into(), message: String::new() })
+        Access::Refused(engine::ProviderError::Refused {
+            provider: "Google Workspace".into(),
+            status: 401,
+            code: "unauthorized_client".into(),
+            message: String::new(),
+        })
     };
     BTreeMap::from([("nora@acme.example".to_string(), MemberAccess { calendar, email: Access::NotAttempted })])
 }

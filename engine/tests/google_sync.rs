@@ -60,18 +60,11 @@ struct Fixture {
 async fn fixture(trusted: &str) -> Fixture {
     let yaml = TENANT.replace("[/, ]", trusted);
     let sim = Simulator::default();
-    sim.load(simulator::scenario::parse("test", &yaml).expect("valid scenario"))
-        .expect("loads");
-    let server = sim
-        .start("127.0.0.1:0".parse().unwrap())
-        .await
-        .expect("binds");
+    sim.load(simulator::scenario::parse("test", &yaml).expect("valid scenario")).expect("loads");
+    let server = sim.start("127.0.0.1:0".parse().unwrap()).await.expect("binds");
     let base = format!("{}/t/acme", server.base_url());
     let key = sim.google_key_file("acme", &base).expect("key file");
-    let clock = Arc::new(VirtualClock {
-        sim: sim.clone(),
-        tenant: "acme".into(),
-    });
+    let clock = Arc::new(VirtualClock { sim: sim.clone(), tenant: "acme".into() });
     let engine = Engine::builder()
         .clock(clock)
         .retry(RetryPolicy {
@@ -79,10 +72,7 @@ async fn fixture(trusted: &str) -> Fixture {
             initial_backoff: Duration::seconds(2),
             max_backoff: Duration::minutes(5),
         })
-        .google(
-            GoogleEndpoints::under(&base),
-            ServiceAccountKeyFile::from_json(&key.to_string()).unwrap(),
-        )
+        .google(GoogleEndpoints::under(&base), ServiceAccountKeyFile::from_json(&key.to_string()).unwrap())
         .build()
         .expect("engine builds");
     let settings = CompanySettings {
@@ -91,18 +81,10 @@ async fn fixture(trusted: &str) -> Fixture {
             admin: Some("ada@acme.example".into()),
             ..Default::default()
         },
-        team: vec![
-            TeamMember::new("nora@acme.example"),
-            TeamMember::new("eve@acme.example"),
-        ],
+        team: vec![TeamMember::new("nora@acme.example"), TeamMember::new("eve@acme.example")],
         ..Default::default()
     };
-    Fixture {
-        sim,
-        _server: server,
-        engine,
-        settings,
-    }
+    Fixture { sim, _server: server, engine, settings }
 }
 
 #[tokio::test]
@@ -119,12 +101,7 @@ async fn imports_the_directory_and_each_meeting_once() {
     assert_eq!(meetings[0].event.title, "QBR with Globex");
     assert_eq!(meetings[0].seen_on.len(), 2);
     let page = f.engine.team_page(&f.settings);
-    assert!(
-        page.members
-            .iter()
-            .all(|m| m.calendar_icon == Icon::Green && m.email_icon == Icon::Off),
-        "{page:#?}"
-    );
+    assert!(page.members.iter().all(|m| m.calendar_icon == Icon::Green && m.email_icon == Icon::Off), "{page:#?}");
 }
 
 #[tokio::test]
@@ -132,38 +109,18 @@ async fn a_member_outside_the_trusted_org_unit_is_red_and_the_rest_green() {
     let f = fixture("[/Sales/NA]").await;
     f.engine.sync(&f.settings).await;
     let page = f.engine.team_page(&f.settings);
-    assert_eq!(
-        page.member("nora@acme.example")
-            .unwrap()
-            .icon(IconKind::Calendar),
-        Icon::Green
-    );
+    assert_eq!(page.member("nora@acme.example").unwrap().icon(IconKind::Calendar), Icon::Green);
     let eve = page.member("eve@acme.example").unwrap();
     assert_eq!(eve.icon(IconKind::Calendar), Icon::Red);
     assert!(
-        eve.warnings
-            .iter()
-            .any(|w| w.code == "access_refused" && w.message.contains("unauthorized_client")),
+        eve.warnings.iter().any(|w| w.code == "access_refused" && w.message.contains("unauthorized_client")),
         "{eve:#?}"
     );
-    assert_eq!(
-        page.banner("technical_problem").and_then(|b| b.count),
-        Some(1)
-    );
-    let refused = f.sim.journal(&JournalFilter {
-        path: Some("/token".into()),
-        status: Some(401),
-        ..Default::default()
-    });
-    let subjects: Vec<_> = refused
-        .iter()
-        .filter_map(|e| e.subject.as_deref())
-        .collect();
-    assert_eq!(
-        subjects,
-        ["ada@acme.example", "eve@acme.example"],
-        "the admin at / is outside /Sales/NA too"
-    );
+    assert_eq!(page.banner("technical_problem").and_then(|b| b.count), Some(1));
+    let refused =
+        f.sim.journal(&JournalFilter { path: Some("/token".into()), status: Some(401), ..Default::default() });
+    let subjects: Vec<_> = refused.iter().filter_map(|e| e.subject.as_deref()).collect();
+    assert_eq!(subjects, ["ada@acme.example", "eve@acme.example"], "the admin at / is outside /Sales/NA too");
 }
 
 #[tokio::test]
@@ -187,20 +144,10 @@ async fn retries_honour_retry_after_on_the_virtual_clock() {
         .unwrap();
     f.engine.sync(&f.settings).await;
     let page = f.engine.team_page(&f.settings);
-    assert!(
-        page.members.iter().all(|m| m.calendar_icon == Icon::Green),
-        "{page:#?}"
-    );
+    assert!(page.members.iter().all(|m| m.calendar_icon == Icon::Green), "{page:#?}");
     let waited = f.sim.clock("acme").unwrap().now - start;
-    assert_eq!(
-        waited,
-        Duration::seconds(60),
-        "two Retry-After: 30 waits, no real time"
-    );
-    let unavailable = f.sim.journal(&JournalFilter {
-        status: Some(503),
-        ..Default::default()
-    });
+    assert_eq!(waited, Duration::seconds(60), "two Retry-After: 30 waits, no real time");
+    let unavailable = f.sim.journal(&JournalFilter { status: Some(503), ..Default::default() });
     assert_eq!(unavailable.len(), 2);
 }
 
@@ -228,10 +175,7 @@ async fn a_provider_down_beyond_the_retry_budget_is_connectivity_red_and_loses_n
     let page = f.engine.team_page(&f.settings);
     let nora = page.member("nora@acme.example").unwrap();
     assert_eq!(nora.calendar_icon, Icon::Red);
-    assert!(
-        nora.warnings.iter().any(|w| w.code == "connectivity"),
-        "{nora:#?}"
-    );
+    assert!(nora.warnings.iter().any(|w| w.code == "connectivity"), "{nora:#?}");
     assert_eq!(f.engine.meetings().len(), 1, "what was imported stays");
 }
 
@@ -254,7 +198,8 @@ async fn incremental_sync_replays_changes_and_recovers_from_an_invalidated_token
         .unwrap();
     let second = f.engine.sync(&f.settings).await;
     assert_eq!((second.new_meetings, second.refreshed_meetings, second.full_resyncs), (0, 2, 0), "{second:?}");
-    let incremental = f.sim.journal(&JournalFilter { path: Some("/calendar/v3/calendars/".into()), ..Default::default() });
+    let incremental =
+        f.sim.journal(&JournalFilter { path: Some("/calendar/v3/calendars/".into()), ..Default::default() });
     assert!(incremental.iter().rev().take(2).all(|e| e.query.contains("syncToken=")), "{incremental:#?}");
     assert_eq!(f.engine.meetings()[0].event.start, f.sim.clock("acme").unwrap().now + Duration::hours(5));
 
@@ -266,7 +211,12 @@ async fn incremental_sync_replays_changes_and_recovers_from_an_invalidated_token
     assert_eq!(f.engine.meetings().len(), 1, "nothing twice");
 
     // A cancellation is replayed and kept as cancelled, not lost.
-    f.sim.apply("acme", &simulator::Action::CancelEvent { owner: "nora@acme.example".into(), title: "QBR with Globex".into() }).unwrap();
+    f.sim
+        .apply(
+            "acme",
+            &simulator::Action::CancelEvent { owner: "nora@acme.example".into(), title: "QBR with Globex".into() },
+        )
+        .unwrap();
     let fourth = f.engine.sync(&f.settings).await;
     assert_eq!(fourth.cancelled_meetings, 1, "{fourth:?}");
     let meetings = f.engine.meetings();

@@ -3,8 +3,8 @@
 //! real ones), and properties that must hold for any link or any string.
 
 use engine::links::{
-    ConferenceKind, ConferenceLink, ConferenceProvider, LinkFinding, UnwrapError, Wrapper,
-    classify, detect_wrapper, find_links, recognize, unwrap, unwrap_all,
+    ConferenceKind, ConferenceLink, ConferenceProvider, LinkFinding, UnwrapError, Wrapper, classify, detect_wrapper,
+    find_links, recognize, unwrap, unwrap_all,
 };
 use proptest::prelude::*;
 use simulator::links::{LinkWrapper, wrap_seeded};
@@ -17,14 +17,9 @@ type Summary<'a> = (ConferenceProvider, ConferenceKind, &'a str, Option<&'a str>
 
 fn check_recognize(url: &str, expected: Option<Summary<'_>>) {
     let actual = recognize(url);
-    let summary = actual.as_ref().map(|l| {
-        (
-            l.provider,
-            l.kind,
-            l.meeting_id.as_deref().unwrap_or_default(),
-            l.passcode.as_deref(),
-        )
-    });
+    let summary = actual
+        .as_ref()
+        .map(|l| (l.provider, l.kind, l.meeting_id.as_deref().unwrap_or_default(), l.passcode.as_deref()));
     assert_eq!(summary, expected, "recognize({url:?}) = {actual:?}");
 }
 
@@ -38,41 +33,15 @@ fn recognizes_zoom_meeting_webinar_and_personal_links() {
     let cases: &[(&str, Option<Summary>)] = &[
         (
             "https://zoom.us/j/92345678901?pwd=aBcDeFgHiJkLmNoPqRsTuVwXyZ.1",
-            Some((
-                Zoom,
-                Meeting,
-                "92345678901",
-                Some("aBcDeFgHiJkLmNoPqRsTuVwXyZ.1"),
-            )),
+            Some((Zoom, Meeting, "92345678901", Some("aBcDeFgHiJkLmNoPqRsTuVwXyZ.1"))),
         ),
-        (
-            "https://us02web.zoom.us/j/81234567890?pwd=Zm9vYmFy",
-            Some((Zoom, Meeting, "81234567890", Some("Zm9vYmFy"))),
-        ),
-        (
-            "https://acme.zoom.us/j/123456789",
-            Some((Zoom, Meeting, "123456789", None)),
-        ),
-        (
-            "https://zoom.us/j/123456789012?from=addon",
-            Some((Zoom, Meeting, "123456789012", None)),
-        ),
-        (
-            "HTTPS://ZOOM.US/j/123456789",
-            Some((Zoom, Meeting, "123456789", None)),
-        ),
-        (
-            "https://zoom.us/my/jane.doe",
-            Some((Zoom, PersonalRoom, "jane.doe", None)),
-        ),
-        (
-            "https://acme.zoom.us/my/sales_team-1",
-            Some((Zoom, PersonalRoom, "sales_team-1", None)),
-        ),
-        (
-            "https://zoom.us/w/94567890123?tk=x.y",
-            Some((Zoom, Webinar, "94567890123", None)),
-        ),
+        ("https://us02web.zoom.us/j/81234567890?pwd=Zm9vYmFy", Some((Zoom, Meeting, "81234567890", Some("Zm9vYmFy")))),
+        ("https://acme.zoom.us/j/123456789", Some((Zoom, Meeting, "123456789", None))),
+        ("https://zoom.us/j/123456789012?from=addon", Some((Zoom, Meeting, "123456789012", None))),
+        ("HTTPS://ZOOM.US/j/123456789", Some((Zoom, Meeting, "123456789", None))),
+        ("https://zoom.us/my/jane.doe", Some((Zoom, PersonalRoom, "jane.doe", None))),
+        ("https://acme.zoom.us/my/sales_team-1", Some((Zoom, PersonalRoom, "sales_team-1", None))),
+        ("https://zoom.us/w/94567890123?tk=x.y", Some((Zoom, Webinar, "94567890123", None))),
         ("https://zoom.us/j/12345", None),
         ("https://zoom.us/j/abcdefghi", None),
         ("https://zoom.us/s/123456789", None),
@@ -110,25 +79,13 @@ fn recognizes_teams_classic_short_consumer_and_launcher_links() {
             "https://teams.microsoft.com/meet/23456789012345?p=AbCdEf12",
             Some((Teams, Meeting, "23456789012345", Some("AbCdEf12"))),
         ),
-        (
-            "https://teams.live.com/meet/9387461029384",
-            Some((Teams, Meeting, "9387461029384", None)),
-        ),
-        (
-            "https://teams.live.com/meet/9387461029384?p=xYz123",
-            Some((Teams, Meeting, "9387461029384", Some("xYz123"))),
-        ),
+        ("https://teams.live.com/meet/9387461029384", Some((Teams, Meeting, "9387461029384", None))),
+        ("https://teams.live.com/meet/9387461029384?p=xYz123", Some((Teams, Meeting, "9387461029384", Some("xYz123")))),
         (launcher, Some((Teams, Meeting, TEAMS_THREAD, None))),
         (&launcher_full, Some((Teams, Meeting, TEAMS_THREAD, None))),
-        (
-            "https://teams.microsoft.com/dl/launcher/launcher.html?type=meetup-join",
-            None,
-        ),
+        ("https://teams.microsoft.com/dl/launcher/launcher.html?type=meetup-join", None),
         ("https://teams.microsoft.com/l/chat/0/0?users=a@b.com", None),
-        (
-            "https://teams.microsoft.com/l/meetup-join/not-a-thread/0",
-            None,
-        ),
+        ("https://teams.microsoft.com/l/meetup-join/not-a-thread/0", None),
         ("https://teams.microsoft.com/meet/abc?p=1", None),
     ];
     for (url, expected) in cases {
@@ -151,47 +108,23 @@ fn recognizes_meet_and_webex_links() {
     use ConferenceKind::*;
     use ConferenceProvider::{Meet, Webex};
     let cases: &[(&str, Option<Summary>)] = &[
-        (
-            "https://meet.google.com/abc-defg-hij",
-            Some((Meet, Meeting, "abc-defg-hij", None)),
-        ),
-        (
-            "https://meet.google.com/xyz-abcd-efg?authuser=0&hs=122",
-            Some((Meet, Meeting, "xyz-abcd-efg", None)),
-        ),
-        (
-            "http://Meet.Google.com/qrs-tuvw-xyz/",
-            Some((Meet, Meeting, "qrs-tuvw-xyz", None)),
-        ),
+        ("https://meet.google.com/abc-defg-hij", Some((Meet, Meeting, "abc-defg-hij", None))),
+        ("https://meet.google.com/xyz-abcd-efg?authuser=0&hs=122", Some((Meet, Meeting, "xyz-abcd-efg", None))),
+        ("http://Meet.Google.com/qrs-tuvw-xyz/", Some((Meet, Meeting, "qrs-tuvw-xyz", None))),
         ("https://meet.google.com/abc-defg-hi", None),
         ("https://meet.google.com/abcd-efg-hij", None),
         ("https://meet.google.com/ab1-defg-hij", None),
         ("https://meet.google.com/lookup/team-standup", None),
         ("https://meet.google.com.evil.example/abc-defg-hij", None),
-        (
-            "https://acme.webex.com/meet/jane.doe",
-            Some((Webex, PersonalRoom, "jane.doe", None)),
-        ),
-        (
-            "https://acme.my.webex.com/meet/j.doe",
-            Some((Webex, PersonalRoom, "j.doe", None)),
-        ),
+        ("https://acme.webex.com/meet/jane.doe", Some((Webex, PersonalRoom, "jane.doe", None))),
+        ("https://acme.my.webex.com/meet/j.doe", Some((Webex, PersonalRoom, "j.doe", None))),
         (
             "https://acme.webex.com/acme/j.php?MTID=m8a2f0c4e6b1d3f5a7c9e0b2d4f6a8c0e",
             Some((Webex, Meeting, "m8a2f0c4e6b1d3f5a7c9e0b2d4f6a8c0e", None)),
         ),
-        (
-            "https://acme.webex.com/acme/j.php?MTID=m8a2f0c4e6b1d3f5a7c9e0b2d4f6a8c0",
-            None,
-        ),
-        (
-            "https://acme.webex.com/acme/j.php?MTID=x8a2f0c4e6b1d3f5a7c9e0b2d4f6a8c0e",
-            None,
-        ),
-        (
-            "https://acme.webex.com/acme/j.php?MTID=m8a2f0c4e6b1d3f5a7c9e0b2d4f6a8c0g",
-            None,
-        ),
+        ("https://acme.webex.com/acme/j.php?MTID=m8a2f0c4e6b1d3f5a7c9e0b2d4f6a8c0", None),
+        ("https://acme.webex.com/acme/j.php?MTID=x8a2f0c4e6b1d3f5a7c9e0b2d4f6a8c0e", None),
+        ("https://acme.webex.com/acme/j.php?MTID=m8a2f0c4e6b1d3f5a7c9e0b2d4f6a8c0g", None),
         ("https://www.webex.com/downloads.html", None),
     ];
     for &(url, expected) in cases {
@@ -202,26 +135,11 @@ fn recognizes_meet_and_webex_links() {
 #[test]
 fn tolerates_punctuation_picked_up_from_text() {
     let cases: &[(&str, &str)] = &[
-        (
-            "https://zoom.us/j/123456789).",
-            "https://zoom.us/j/123456789",
-        ),
-        (
-            "<https://meet.google.com/abc-defg-hij>",
-            "https://meet.google.com/abc-defg-hij",
-        ),
-        (
-            "(https://acme.webex.com/meet/jane.doe)",
-            "https://acme.webex.com/meet/jane.doe",
-        ),
-        (
-            "  https://teams.live.com/meet/9387461029384,\n",
-            "https://teams.live.com/meet/9387461029384",
-        ),
-        (
-            "\"https://zoom.us/my/jane.doe\";",
-            "https://zoom.us/my/jane.doe",
-        ),
+        ("https://zoom.us/j/123456789).", "https://zoom.us/j/123456789"),
+        ("<https://meet.google.com/abc-defg-hij>", "https://meet.google.com/abc-defg-hij"),
+        ("(https://acme.webex.com/meet/jane.doe)", "https://acme.webex.com/meet/jane.doe"),
+        ("  https://teams.live.com/meet/9387461029384,\n", "https://teams.live.com/meet/9387461029384"),
+        ("\"https://zoom.us/my/jane.doe\";", "https://zoom.us/my/jane.doe"),
     ];
     for &(input, url) in cases {
         let link = recognize(input).map(|l| l.url);
@@ -240,37 +158,22 @@ fn check_find(text: &str, expected: &[&str]) {
 fn finds_every_link_in_free_text_in_order() {
     check_find("", &[]);
     check_find("no links here, not even http:// alone", &[]);
-    check_find(
-        "Join: https://zoom.us/j/123456789?pwd=abc. Dial-in below.",
-        &["https://zoom.us/j/123456789?pwd=abc"],
-    );
+    check_find("Join: https://zoom.us/j/123456789?pwd=abc. Dial-in below.", &["https://zoom.us/j/123456789?pwd=abc"]);
     check_find(
         "Primary https://meet.google.com/abc-defg-hij, backup (https://zoom.us/j/987654321)!",
-        &[
-            "https://meet.google.com/abc-defg-hij",
-            "https://zoom.us/j/987654321",
-        ],
+        &["https://meet.google.com/abc-defg-hij", "https://zoom.us/j/987654321"],
     );
     check_find(
         "<a href=\"https://teams.microsoft.com/meet/2345678901?p=Xy\">Join</a><br>HTTPS://ACME.WEBEX.COM/meet/jd",
-        &[
-            "https://teams.microsoft.com/meet/2345678901?p=Xy",
-            "HTTPS://ACME.WEBEX.COM/meet/jd",
-        ],
+        &["https://teams.microsoft.com/meet/2345678901?p=Xy", "HTTPS://ACME.WEBEX.COM/meet/jd"],
     );
     check_find(
         "[Join](https://zoom.us/j/123456789) or see https://en.wikipedia.org/wiki/Zoom_(software).",
-        &[
-            "https://zoom.us/j/123456789",
-            "https://en.wikipedia.org/wiki/Zoom_(software)",
-        ],
+        &["https://zoom.us/j/123456789", "https://en.wikipedia.org/wiki/Zoom_(software)"],
     );
     check_find(
         "会議：https://meet.google.com/abc-defg-hij。よろしく «https://zoom.us/j/123456789»",
-        &[
-            "https://meet.google.com/abc-defg-hij",
-            "https://zoom.us/j/123456789",
-        ],
+        &["https://meet.google.com/abc-defg-hij", "https://zoom.us/j/123456789"],
     );
     check_find(
         "Location: https://urldefense.com/v3/__https://zoom.us/j/123456789__;!!AbC!dEf$ (wrapped)",
@@ -283,11 +186,7 @@ fn finds_every_link_in_free_text_in_order() {
 
 fn check_unwrap(url: &str, wrapper: Option<Wrapper>, expected: Result<&str, UnwrapError>) {
     assert_eq!(detect_wrapper(url), wrapper, "detect_wrapper({url:?})");
-    assert_eq!(
-        unwrap(url).as_deref().map_err(Clone::clone),
-        expected,
-        "unwrap({url:?})"
-    );
+    assert_eq!(unwrap(url).as_deref().map_err(Clone::clone), expected, "unwrap({url:?})");
 }
 
 #[test]
@@ -346,48 +245,28 @@ fn unwraps_proofpoint_v1_v2_v3() {
             Some(ProofpointV3),
             Ok("https://meet.google.com/abc-defg-hij"),
         ),
-        (
-            "https://urldefense.com/v3/__https://x.example/*__;w6k!!a!b$",
-            Some(ProofpointV3),
-            Ok("https://x.example/é"),
-        ),
+        ("https://urldefense.com/v3/__https://x.example/*__;w6k!!a!b$", Some(ProofpointV3), Ok("https://x.example/é")),
         (
             "https://urldefense.com/v3/__https://x.example/*__;@@!!a!b$",
             Some(ProofpointV3),
-            Err(UnwrapError::Malformed {
-                wrapper: ProofpointV3,
-                reason: "the replaced characters are not base64url",
-            }),
+            Err(UnwrapError::Malformed { wrapper: ProofpointV3, reason: "the replaced characters are not base64url" }),
         ),
         (
             "https://urldefense.com/v3/__https://x.example/**C__;Kw!!a!b$",
             Some(ProofpointV3),
-            Err(UnwrapError::Malformed {
-                wrapper: ProofpointV3,
-                reason: "more `*` than replaced characters",
-            }),
+            Err(UnwrapError::Malformed { wrapper: ProofpointV3, reason: "more `*` than replaced characters" }),
         ),
         (
             "https://urldefense.com/v3/https://x.example/",
             Some(ProofpointV3),
-            Err(UnwrapError::Malformed {
-                wrapper: ProofpointV3,
-                reason: "no `__` after /v3/",
-            }),
+            Err(UnwrapError::Malformed { wrapper: ProofpointV3, reason: "no `__` after /v3/" }),
         ),
         (
             "https://urldefense.proofpoint.com/v2/url?d=DwMFaQ&e=",
             Some(ProofpointV2),
-            Err(UnwrapError::MissingParameter {
-                wrapper: ProofpointV2,
-                param: "u",
-            }),
+            Err(UnwrapError::MissingParameter { wrapper: ProofpointV2, param: "u" }),
         ),
-        (
-            "https://urldefense.proofpoint.com/v4/url?u=x",
-            None,
-            Err(UnwrapError::NotWrapped),
-        ),
+        ("https://urldefense.proofpoint.com/v4/url?u=x", None, Err(UnwrapError::NotWrapped)),
     ];
     for (url, wrapper, expected) in cases {
         check_unwrap(url, wrapper, expected);
@@ -411,10 +290,7 @@ fn unwraps_safe_links_and_barracuda_and_refuses_mimecast() {
         (
             "https://nam02.safelinks.protection.outlook.com/?data=05%7C02&reserved=0",
             Some(SafeLinks),
-            Err(UnwrapError::MissingParameter {
-                wrapper: SafeLinks,
-                param: "url",
-            }),
+            Err(UnwrapError::MissingParameter { wrapper: SafeLinks, param: "url" }),
         ),
         (
             "https://linkprotect.cudasvc.com/url?a=https%3a%2f%2facme.webex.com%2fmeet%2fjane.doe&c=E,1,Xo8IWXEH2dB5kvfSsd5fvzQw6oKYTLxKE1BwMhm6jdky,&typo=1",
@@ -436,16 +312,8 @@ fn unwraps_safe_links_and_barracuda_and_refuses_mimecast() {
             Some(Mimecast),
             Err(UnwrapError::NotReversible(Mimecast)),
         ),
-        (
-            "https://www.mimecast.com/s/pricing",
-            None,
-            Err(UnwrapError::NotWrapped),
-        ),
-        (
-            "https://zoom.us/j/123456789",
-            None,
-            Err(UnwrapError::NotWrapped),
-        ),
+        ("https://www.mimecast.com/s/pricing", None, Err(UnwrapError::NotWrapped)),
+        ("https://zoom.us/j/123456789", None, Err(UnwrapError::NotWrapped)),
         ("not a url", None, Err(UnwrapError::NotWrapped)),
     ];
     for (url, wrapper, expected) in cases {
@@ -455,10 +323,7 @@ fn unwraps_safe_links_and_barracuda_and_refuses_mimecast() {
 
 #[test]
 fn wrapper_names_and_reversibility() {
-    let names: Vec<(&str, bool)> = Wrapper::ALL
-        .iter()
-        .map(|w| (w.name(), w.reversible()))
-        .collect();
+    let names: Vec<(&str, bool)> = Wrapper::ALL.iter().map(|w| (w.name(), w.reversible())).collect();
     assert_eq!(
         names,
         [
@@ -479,26 +344,12 @@ fn wrapper_names_and_reversibility() {
 #[test]
 fn unwrap_all_peels_double_wrapping_and_stops_at_mimecast_or_too_deep() {
     let zoom = "https://zoom.us/j/123456789?pwd=abc";
-    let twice = wrap_seeded(
-        &wrap_seeded(zoom, LinkWrapper::SafeLinks, 1),
-        LinkWrapper::ProofpointV3,
-        2,
-    );
+    let twice = wrap_seeded(&wrap_seeded(zoom, LinkWrapper::SafeLinks, 1), LinkWrapper::ProofpointV3, 2);
     assert_eq!(unwrap_all(&twice).as_deref(), Ok(zoom));
-    assert_eq!(
-        unwrap(&twice).map(|u| detect_wrapper(&u)),
-        Ok(Some(Wrapper::SafeLinks))
-    );
+    assert_eq!(unwrap(&twice).map(|u| detect_wrapper(&u)), Ok(Some(Wrapper::SafeLinks)));
 
-    let around_mimecast = wrap_seeded(
-        &wrap_seeded(zoom, LinkWrapper::Mimecast, 1),
-        LinkWrapper::Barracuda,
-        2,
-    );
-    assert_eq!(
-        unwrap_all(&around_mimecast),
-        Err(UnwrapError::NotReversible(Wrapper::Mimecast))
-    );
+    let around_mimecast = wrap_seeded(&wrap_seeded(zoom, LinkWrapper::Mimecast, 1), LinkWrapper::Barracuda, 2);
+    assert_eq!(unwrap_all(&around_mimecast), Err(UnwrapError::NotReversible(Wrapper::Mimecast)));
 
     assert_eq!(unwrap_all(zoom).as_deref(), Ok(zoom));
 
@@ -506,21 +357,14 @@ fn unwrap_all_peels_double_wrapping_and_stops_at_mimecast_or_too_deep() {
     for seed in 0..6 {
         deep = wrap_seeded(&deep, LinkWrapper::SafeLinks, seed);
     }
-    assert_eq!(
-        unwrap_all(&deep),
-        Err(UnwrapError::TooDeep(engine::links::MAX_UNWRAP_DEPTH))
-    );
+    assert_eq!(unwrap_all(&deep), Err(UnwrapError::TooDeep(engine::links::MAX_UNWRAP_DEPTH)));
 }
 
 // ---------------------------------------------------------------------------------------
 // Classifying.
 
 fn check_classify(url: &str, unwrap_links: bool, expected: &LinkFinding) {
-    assert_eq!(
-        &classify(url, unwrap_links),
-        expected,
-        "classify({url:?}, {unwrap_links})"
-    );
+    assert_eq!(&classify(url, unwrap_links), expected, "classify({url:?}, {unwrap_links})");
 }
 
 fn zoom_link(url: &str) -> ConferenceLink {
@@ -541,54 +385,14 @@ fn classify_respects_the_unwrap_setting() {
     let other = wrap_seeded("https://example.com/agenda.pdf", LinkWrapper::SafeLinks, 3);
     let cases: Vec<(&str, bool, LinkFinding)> = vec![
         (zoom, false, LinkFinding::Recognized(zoom_link(zoom))),
-        (
-            "(https://zoom.us/j/123456789?pwd=abc).",
-            true,
-            LinkFinding::Recognized(zoom_link(zoom)),
-        ),
-        (
-            &v2,
-            false,
-            LinkFinding::Wrapped {
-                wrapper: Wrapper::ProofpointV2,
-                inner: Some(zoom_link(zoom)),
-            },
-        ),
+        ("(https://zoom.us/j/123456789?pwd=abc).", true, LinkFinding::Recognized(zoom_link(zoom))),
+        (&v2, false, LinkFinding::Wrapped { wrapper: Wrapper::ProofpointV2, inner: Some(zoom_link(zoom)) }),
         (&v2, true, LinkFinding::Recognized(zoom_link(zoom))),
-        (
-            &mimecast,
-            false,
-            LinkFinding::Wrapped {
-                wrapper: Wrapper::Mimecast,
-                inner: None,
-            },
-        ),
-        (
-            &mimecast,
-            true,
-            LinkFinding::Wrapped {
-                wrapper: Wrapper::Mimecast,
-                inner: None,
-            },
-        ),
-        (
-            &other,
-            false,
-            LinkFinding::Wrapped {
-                wrapper: Wrapper::SafeLinks,
-                inner: None,
-            },
-        ),
-        (
-            &other,
-            true,
-            LinkFinding::Unrecognized("https://example.com/agenda.pdf".into()),
-        ),
-        (
-            "https://example.com/",
-            true,
-            LinkFinding::Unrecognized("https://example.com/".into()),
-        ),
+        (&mimecast, false, LinkFinding::Wrapped { wrapper: Wrapper::Mimecast, inner: None }),
+        (&mimecast, true, LinkFinding::Wrapped { wrapper: Wrapper::Mimecast, inner: None }),
+        (&other, false, LinkFinding::Wrapped { wrapper: Wrapper::SafeLinks, inner: None }),
+        (&other, true, LinkFinding::Unrecognized("https://example.com/agenda.pdf".into())),
+        ("https://example.com/", true, LinkFinding::Unrecognized("https://example.com/".into())),
     ];
     for (url, unwrap_links, expected) in cases {
         check_classify(url, unwrap_links, &expected);
@@ -597,18 +401,11 @@ fn classify_respects_the_unwrap_setting() {
 
 #[test]
 fn findings_serialize_with_snake_case_names() {
-    let finding = LinkFinding::Wrapped {
-        wrapper: Wrapper::SafeLinks,
-        inner: None,
-    };
+    let finding = LinkFinding::Wrapped { wrapper: Wrapper::SafeLinks, inner: None };
     let json = serde_json::to_string(&finding).unwrap_or_default();
     assert_eq!(json, r#"{"wrapped":{"wrapper":"safe_links","inner":null}}"#);
-    let link = recognize("https://meet.google.com/abc-defg-hij")
-        .map(|l| serde_json::to_value(l).unwrap_or_default());
-    assert_eq!(
-        link.as_ref().and_then(|v| v["provider"].as_str()),
-        Some("meet")
-    );
+    let link = recognize("https://meet.google.com/abc-defg-hij").map(|l| serde_json::to_value(l).unwrap_or_default());
+    assert_eq!(link.as_ref().and_then(|v| v["provider"].as_str()), Some("meet"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -631,11 +428,7 @@ fn tricky_text() -> impl Strategy<Value = String> {
 }
 
 fn zoom_url() -> impl Strategy<Value = String> {
-    (
-        prop_oneof![Just(""), Just("us02web."), Just("acme.")],
-        "[1-9][0-9]{8,11}",
-        tricky_text(),
-    )
+    (prop_oneof![Just(""), Just("us02web."), Just("acme.")], "[1-9][0-9]{8,11}", tricky_text())
         .prop_map(|(sub, id, pwd)| format!("https://{sub}zoom.us/j/{id}?pwd={pwd}"))
 }
 
@@ -669,12 +462,7 @@ fn conference_url() -> impl Strategy<Value = String> {
 }
 
 fn reversible_wrapper() -> impl Strategy<Value = LinkWrapper> {
-    proptest::sample::select(
-        LinkWrapper::ALL
-            .into_iter()
-            .filter(LinkWrapper::reversible)
-            .collect::<Vec<_>>(),
-    )
+    proptest::sample::select(LinkWrapper::ALL.into_iter().filter(LinkWrapper::reversible).collect::<Vec<_>>())
 }
 
 fn any_wrapper() -> impl Strategy<Value = LinkWrapper> {

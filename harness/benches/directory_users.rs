@@ -184,10 +184,7 @@ impl Settings {
     fn from_env() -> anyhow::Result<Self> {
         fn var(name: &str, default: usize) -> anyhow::Result<usize> {
             match std::env::var(name) {
-                Ok(v) => v
-                    .trim()
-                    .parse()
-                    .with_context(|| format!("{name}={v:?} is not a whole number")),
+                Ok(v) => v.trim().parse().with_context(|| format!("{name}={v:?} is not a whole number")),
                 Err(_) => Ok(default),
             }
         }
@@ -201,15 +198,9 @@ impl Settings {
             prefill: var("BENCH_PREFILL", JOURNAL_CAPACITY)?,
             users: var("BENCH_USERS", 300)?,
         };
-        ensure!(
-            (1..=256).contains(&s.load.connections),
-            "BENCH_CONNECTIONS must be 1 to 256"
-        );
+        ensure!((1..=256).contains(&s.load.connections), "BENCH_CONNECTIONS must be 1 to 256");
         ensure!(s.load.requests >= 1, "BENCH_REQUESTS must be at least 1");
-        ensure!(
-            (1..=120).contains(&s.load.limit.as_secs()),
-            "BENCH_SECONDS must be 1 to 120"
-        );
+        ensure!((1..=120).contains(&s.load.limit.as_secs()), "BENCH_SECONDS must be 1 to 120");
         ensure!(s.users >= 1, "BENCH_USERS must be at least 1");
         Ok(s)
     }
@@ -275,11 +266,7 @@ impl LoadReport {
             self.percentile_ms(0.50),
             self.percentile_ms(0.99),
             self.failures(),
-            if self.attempted < self.plan.planned() {
-                ", stopped at the time limit"
-            } else {
-                ""
-            },
+            if self.attempted < self.plan.planned() { ", stopped at the time limit" } else { "" },
         );
         for (kind, n) in &self.errors {
             let _ = write!(s, "\n            error: {kind} x {n}");
@@ -298,9 +285,7 @@ struct Snapshot {
 
 fn main() {
     let outcome = Settings::from_env().and_then(|settings| {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
         runtime.block_on(run(settings))
     });
     if let Err(e) = outcome {
@@ -324,29 +309,22 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
     );
 
     // The simulator, its tenant and a token for the admin.
-    let sim = Simulator::builder()
-        .journal_capacity(JOURNAL_CAPACITY)
-        .build();
+    let sim = Simulator::builder().journal_capacity(JOURNAL_CAPACITY).build();
     let scenario = simulator::scenario::parse("bench", &scenario_yaml(settings.users))
         .map_err(|e| anyhow::anyhow!("bench scenario: {e}"))?;
     let tenant = sim.load(scenario)?;
     let server = sim.start("127.0.0.1:0".parse()?).await?;
     let sim_addr = server.addr();
     let token = access_token(&sim, &tenant, &server.base_url()).await?;
-    let path =
-        format!("/t/{tenant}/admin/directory/v1/users?customer=my_customer&maxResults={PAGE_SIZE}");
+    let path = format!("/t/{tenant}/admin/directory/v1/users?customer=my_customer&maxResults={PAGE_SIZE}");
 
     // One request by hand gives the bytes the bare server will answer with.
-    let (content_type, body) =
-        first_response(sim_addr, &request_bytes(sim_addr, &path, &token)).await?;
+    let (content_type, body) = first_response(sim_addr, &request_bytes(sim_addr, &path, &token)).await?;
     let listed = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
         .and_then(|v| v["users"].as_array().map(Vec::len))
         .unwrap_or(0);
-    ensure!(
-        listed == settings.users.min(PAGE_SIZE),
-        "the page lists {listed} users"
-    );
+    ensure!(listed == settings.users.min(PAGE_SIZE), "the page lists {listed} users");
     println!(
         "directory users page: {} users, {PAGE_SIZE} per page, {} bytes per response ({content_type}), \
          {} connections x {} requests (+{} warm-up each)",
@@ -359,14 +337,9 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
 
     // Fill the journal with cheap requests so the load runs with it full and evicting.
     if settings.prefill > 0 {
-        let prefill = Plan {
-            warmup: 0,
-            requests: settings.prefill.div_ceil(load.connections),
-            ..load
-        };
+        let prefill = Plan { warmup: 0, requests: settings.prefill.div_ceil(load.connections), ..load };
         let one_user = format!("/t/{tenant}/admin/directory/v1/users/{ADMIN}");
-        let (_, user_body) =
-            first_response(sim_addr, &request_bytes(sim_addr, &one_user, &token)).await?;
+        let (_, user_body) = first_response(sim_addr, &request_bytes(sim_addr, &one_user, &token)).await?;
         let (filled, (), _) = run_load(
             sim_addr,
             request_bytes(sim_addr, &one_user, &token),
@@ -383,54 +356,33 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
             filled.elapsed.as_secs_f64(),
             filled.failures(),
         );
-        ensure!(
-            filled.failures() == 0,
-            "prefill: {}",
-            filled.line("prefill")
-        );
+        ensure!(filled.failures() == 0, "prefill: {}", filled.line("prefill"));
     }
 
     // The simulator under load, with the heap sampled mid-run and at the end.
     let expected = Arc::new(Expected { body: body.clone() });
     let sim_for_mid = sim.clone();
-    let (simulated, mid, streams) = run_load(
-        sim_addr,
-        request_bytes(sim_addr, &path, &token),
-        expected.clone(),
-        load,
-        move || Snapshot {
+    let (simulated, mid, streams) =
+        run_load(sim_addr, request_bytes(sim_addr, &path, &token), expected.clone(), load, move || Snapshot {
             process_heap: heap::live_bytes(),
             journal: sim_for_mid.journal_stats(),
-        },
-    )
-    .await?;
-    let end = Snapshot {
-        process_heap: heap::live_bytes(),
-        journal: sim.journal_stats(),
-    };
+        })
+        .await?;
+    let end = Snapshot { process_heap: heap::live_bytes(), journal: sim.journal_stats() };
     drop(streams);
     drop(server);
 
     // The bare server, same bytes, same load.
     let (bare_addr, bare_task) = start_bare(body, HeaderValue::from_str(&content_type)?).await?;
-    let (bare, (), streams) = run_load(
-        bare_addr,
-        request_bytes(bare_addr, &path, &token),
-        expected,
-        load,
-        || (),
-    )
-    .await?;
+    let (bare, (), streams) =
+        run_load(bare_addr, request_bytes(bare_addr, &path, &token), expected, load, || ()).await?;
     drop(streams);
     bare_task.abort();
 
     println!("{}", simulated.line("simulator"));
     println!("{}", bare.line("bare hyper"));
     let ratio = simulated.per_second() / bare.per_second();
-    println!(
-        "ratio       {ratio:.4} (simulator / bare hyper; bare hyper is {:.0}x faster)",
-        1.0 / ratio
-    );
+    println!("ratio       {ratio:.4} (simulator / bare hyper; bare hyper is {:.0}x faster)", 1.0 / ratio);
 
     let (held, capacity, evicted, bytes) = end.journal;
     let (mid_held, _, mid_evicted, mid_bytes) = mid.journal;
@@ -457,15 +409,10 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
     if held < capacity {
         println!("note        the journal never filled up; raise BENCH_PREFILL or BENCH_REQUESTS");
     } else if mid_held < capacity {
-        println!(
-            "note        the journal filled up after mid-run, so mid-run to end includes filling it"
-        );
+        println!("note        the journal filled up after mid-run, so mid-run to end includes filling it");
     }
     let failures = simulated.failures() + bare.failures();
-    ensure!(
-        failures == 0,
-        "{failures} requests failed (see the error lines above)"
-    );
+    ensure!(failures == 0, "{failures} requests failed (see the error lines above)");
     Ok(())
 }
 
@@ -481,15 +428,10 @@ fn scenario_yaml(users: usize) -> String {
            org_units:\n    - /Staff\n  \
            users:\n",
     );
-    let _ = write!(
-        y,
-        "    - email: {ADMIN}\n      name: Ada Admin\n      org_unit: /Staff\n      admin: true\n"
-    );
+    let _ = write!(y, "    - email: {ADMIN}\n      name: Ada Admin\n      org_unit: /Staff\n      admin: true\n");
     for i in 1..users {
-        let _ = write!(
-            y,
-            "    - email: user{i:04}@bench.example\n      name: User Number{i:04}\n      org_unit: /Staff\n"
-        );
+        let _ =
+            write!(y, "    - email: user{i:04}@bench.example\n      name: User Number{i:04}\n      org_unit: /Staff\n");
     }
     let _ = write!(
         y,
@@ -503,12 +445,8 @@ fn scenario_yaml(users: usize) -> String {
 async fn access_token(sim: &Simulator, tenant: &str, base_url: &str) -> anyhow::Result<String> {
     let tenant_url = format!("{base_url}/t/{tenant}");
     let key = sim.google_key_file(tenant, &tenant_url)?;
-    let pem = key["private_key"]
-        .as_str()
-        .context("key file without private_key")?;
-    let client_email = key["client_email"]
-        .as_str()
-        .context("key file without client_email")?;
+    let pem = key["private_key"].as_str().context("key file without private_key")?;
+    let client_email = key["client_email"].as_str().context("key file without client_email")?;
     // Issued at the tenant's virtual now, which the token endpoint accepts.
     let iat = sim.clock(tenant)?.now.timestamp();
     let claims = serde_json::json!({
@@ -518,23 +456,14 @@ async fn access_token(sim: &Simulator, tenant: &str, base_url: &str) -> anyhow::
     let assertion = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &key)?;
     let answer = reqwest::Client::new()
         .post(format!("{tenant_url}/token"))
-        .form(&[
-            ("grant_type", JWT_BEARER),
-            ("assertion", assertion.as_str()),
-        ])
+        .form(&[("grant_type", JWT_BEARER), ("assertion", assertion.as_str())])
         .send()
         .await?;
     let status = answer.status();
     let text = answer.text().await?;
-    ensure!(
-        status.is_success(),
-        "token endpoint answered {status}: {text}"
-    );
+    ensure!(status.is_success(), "token endpoint answered {status}: {text}");
     let parsed: serde_json::Value = serde_json::from_str(&text)?;
-    Ok(parsed["access_token"]
-        .as_str()
-        .context("no access_token in the token response")?
-        .to_string())
+    Ok(parsed["access_token"].as_str().context("no access_token in the token response")?.to_string())
 }
 
 fn request_bytes(addr: SocketAddr, path: &str, token: &str) -> Arc<[u8]> {
@@ -548,34 +477,22 @@ async fn first_response(addr: SocketAddr, request: &[u8]) -> anyhow::Result<(Str
     let mut stream = connect(addr).await?;
     let mut buf = Vec::with_capacity(64 * 1024);
     stream.write_all(request).await?;
-    let response = tokio::time::timeout(
-        Duration::from_secs(10),
-        read_response(&mut stream, &mut buf),
-    )
-    .await
-    .context("no answer within 10 s")??;
+    let response = tokio::time::timeout(Duration::from_secs(10), read_response(&mut stream, &mut buf))
+        .await
+        .context("no answer within 10 s")??;
     let head = String::from_utf8_lossy(&buf[..response.head_len]).into_owned();
-    let body =
-        Bytes::copy_from_slice(&buf[response.head_len..response.head_len + response.body_len]);
+    let body = Bytes::copy_from_slice(&buf[response.head_len..response.head_len + response.body_len]);
     if response.status != 200 {
-        bail!(
-            "the simulator answered {}: {}",
-            response.status,
-            String::from_utf8_lossy(&body)
-        );
+        bail!("the simulator answered {}: {}", response.status, String::from_utf8_lossy(&body));
     }
-    let content_type = header(&head, "content-type")
-        .context("no content-type")?
-        .to_string();
+    let content_type = header(&head, "content-type").context("no content-type")?.to_string();
     Ok((content_type, body))
 }
 
 async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
     // The load generator only ever talks to this machine.
     if !addr.ip().is_loopback() {
-        return Err(io::Error::other(format!(
-            "{addr} is not a loopback address"
-        )));
+        return Err(io::Error::other(format!("{addr} is not a loopback address")));
     }
     let stream = TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
@@ -597,15 +514,8 @@ async fn run_load<M: Send + 'static>(
     let done = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::with_capacity(plan.connections);
     for _ in 0..plan.connections {
-        let (request, expected, start, done) = (
-            request.clone(),
-            expected.clone(),
-            start.clone(),
-            done.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            connection(addr, &request, &expected, plan, &start, &done).await
-        }));
+        let (request, expected, start, done) = (request.clone(), expected.clone(), start.clone(), done.clone());
+        tasks.push(tokio::spawn(async move { connection(addr, &request, &expected, plan, &start, &done).await }));
     }
     start.wait().await;
     let began = Instant::now();
@@ -660,35 +570,20 @@ async fn connection(
     start: &Barrier,
     done: &AtomicU64,
 ) -> (ConnReport, Option<TcpStream>) {
-    let mut report = ConnReport {
-        latencies_us: Vec::with_capacity(plan.requests),
-        ..Default::default()
-    };
+    let mut report = ConnReport { latencies_us: Vec::with_capacity(plan.requests), ..Default::default() };
     let mut buf = Vec::with_capacity(expected.body.len() + 4096);
     let mut stream = None;
 
     let deadline = Instant::now() + plan.limit;
     for _ in 0..plan.warmup {
-        match exchange(
-            addr,
-            &mut stream,
-            &mut buf,
-            request,
-            expected,
-            true,
-            deadline,
-        )
-        .await
-        {
+        match exchange(addr, &mut stream, &mut buf, request, expected, true, deadline).await {
             Ok(()) => {}
             Err(Failure::Deadline) => break,
             Err(Failure::Connect(kind)) => {
                 report.error(format!("warm-up: {kind}"));
                 break;
             }
-            Err(Failure::Closed(kind) | Failure::Answered(kind)) => {
-                report.error(format!("warm-up: {kind}"))
-            }
+            Err(Failure::Closed(kind) | Failure::Answered(kind)) => report.error(format!("warm-up: {kind}")),
         }
     }
 
@@ -696,16 +591,7 @@ async fn connection(
     let deadline = Instant::now() + plan.limit;
     for _ in 0..plan.requests {
         let sent = Instant::now();
-        let outcome = exchange(
-            addr,
-            &mut stream,
-            &mut buf,
-            request,
-            expected,
-            false,
-            deadline,
-        )
-        .await;
+        let outcome = exchange(addr, &mut stream, &mut buf, request, expected, false, deadline).await;
         if matches!(outcome, Err(Failure::Deadline)) {
             // Cut by the time limit: neither an answer nor a failure.
             break;
@@ -715,9 +601,7 @@ async fn connection(
         match outcome {
             Ok(()) => {
                 report.ok += 1;
-                report
-                    .latencies_us
-                    .push(sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                report.latencies_us.push(sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
             }
             Err(Failure::Connect(kind)) => {
                 report.error(kind);
@@ -783,15 +667,9 @@ async fn exchange(
     let verdict = if response.status != 200 {
         Err(Failure::Answered(format!("status {}", response.status)))
     } else if response.body_len != expected.body.len() {
-        Err(Failure::Answered(format!(
-            "body of {} bytes, expected {}",
-            response.body_len,
-            expected.body.len()
-        )))
+        Err(Failure::Answered(format!("body of {} bytes, expected {}", response.body_len, expected.body.len())))
     } else if compare_body && buf[response.head_len..total] != expected.body[..] {
-        Err(Failure::Answered(
-            "body differs from the first response".into(),
-        ))
+        Err(Failure::Answered("body differs from the first response".into()))
     } else {
         Ok(())
     };
@@ -819,8 +697,7 @@ async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> io::Result<
         }
         read_more(stream, buf).await?;
     };
-    let head = std::str::from_utf8(&buf[..head_len])
-        .map_err(|_| io::Error::other("response head is not UTF-8"))?;
+    let head = std::str::from_utf8(&buf[..head_len]).map_err(|_| io::Error::other("response head is not UTF-8"))?;
     let status = head
         .split(' ')
         .nth(1)
@@ -832,20 +709,13 @@ async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> io::Result<
     while buf.len() < head_len + body_len {
         read_more(stream, buf).await?;
     }
-    Ok(RawResponse {
-        status,
-        head_len,
-        body_len,
-    })
+    Ok(RawResponse { status, head_len, body_len })
 }
 
 async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> io::Result<()> {
     buf.reserve(16 * 1024);
     if stream.read_buf(buf).await? == 0 {
-        return Err(io::Error::new(
-            io::ErrorKind::UnexpectedEof,
-            "connection closed by the server",
-        ));
+        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed by the server"));
     }
     Ok(())
 }
@@ -860,10 +730,7 @@ fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
 
 /// A bare hyper 1 HTTP/1.1 server on a loopback port answering every request with
 /// `body` and `content_type`. Abort the returned task to stop accepting.
-async fn start_bare(
-    body: Bytes,
-    content_type: HeaderValue,
-) -> io::Result<(SocketAddr, JoinHandle<()>)> {
+async fn start_bare(body: Bytes, content_type: HeaderValue) -> io::Result<(SocketAddr, JoinHandle<()>)> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let task = tokio::spawn(async move {
@@ -880,14 +747,10 @@ async fn start_bare(
             tokio::spawn(async move {
                 let service = service_fn(move |_: Request<Incoming>| {
                     let mut response = Response::new(Full::new(body.clone()));
-                    response
-                        .headers_mut()
-                        .insert(CONTENT_TYPE, content_type.clone());
+                    response.headers_mut().insert(CONTENT_TYPE, content_type.clone());
                     async move { Ok::<_, Infallible>(response) }
                 });
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
+                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
             });
         }
     });

@@ -67,7 +67,8 @@ impl ReferenceEngine {
     pub fn connect(conn: &Connection, clock: Arc<dyn Clock>) -> Result<Self, AdapterError> {
         let mut builder = Engine::builder().clock(clock).retry(RetryPolicy::default());
         if let (Some(base), Some(key)) = (&conn.google_base_url, &conn.google_key_file) {
-            let key = ServiceAccountKeyFile::from_json(&key.to_string()).map_err(|e| AdapterError::Setup(e.to_string()))?;
+            let key =
+                ServiceAccountKeyFile::from_json(&key.to_string()).map_err(|e| AdapterError::Setup(e.to_string()))?;
             builder = builder.google(GoogleEndpoints::under(base), key);
         }
         if let Some(zoom) = &conn.zoom {

@@ -27,25 +27,14 @@ pub fn entries() -> Vec<CatalogEntry> {
                 doc.push(text.trim().to_string());
                 continue;
             }
-            let keyword = [
-                ("#[given(expr = \"", "Given"),
-                ("#[when(expr = \"", "When"),
-                ("#[then(expr = \"", "Then"),
-            ]
-            .into_iter()
-            .find(|(prefix, _)| line.starts_with(prefix));
+            let keyword = [("#[given(expr = \"", "Given"), ("#[when(expr = \"", "When"), ("#[then(expr = \"", "Then")]
+                .into_iter()
+                .find(|(prefix, _)| line.starts_with(prefix));
             match keyword {
                 Some((prefix, keyword)) => {
-                    let expression = line[prefix.len()..]
-                        .trim_end_matches(")]")
-                        .trim_end_matches('"')
-                        .replace("\\\"", "\"");
-                    out.push(CatalogEntry {
-                        keyword,
-                        expression,
-                        doc: doc.join(" "),
-                        concept,
-                    });
+                    let expression =
+                        line[prefix.len()..].trim_end_matches(")]").trim_end_matches('"').replace("\\\"", "\"");
+                    out.push(CatalogEntry { keyword, expression, doc: doc.join(" "), concept });
                 }
                 None if line.starts_with("#[") => {}
                 None => doc.clear(),
@@ -70,21 +59,13 @@ pub fn render() -> String {
         if i > 0 && all[i - 1].expression == e.expression {
             continue;
         }
-        let keywords: Vec<&str> = all[i..]
-            .iter()
-            .take_while(|x| x.expression == e.expression)
-            .map(|x| x.keyword)
-            .collect();
+        let keywords: Vec<&str> =
+            all[i..].iter().take_while(|x| x.expression == e.expression).map(|x| x.keyword).collect();
         if e.concept != concept {
             concept = e.concept;
             text.push_str(&format!("\n## {concept}\n"));
         }
-        text.push_str(&format!(
-            "{} {}\n    {}\n",
-            keywords.join("/"),
-            e.expression,
-            e.doc
-        ));
+        text.push_str(&format!("{} {}\n    {}\n", keywords.join("/"), e.expression, e.doc));
     }
     text
 }
@@ -97,15 +78,9 @@ mod tests {
 
     #[test]
     fn the_catalog_lists_every_registered_step_with_a_doc_line() {
-        let registered = inventory::iter::<<TenantWorld as WorldInventory>::Given>
-            .into_iter()
-            .count()
-            + inventory::iter::<<TenantWorld as WorldInventory>::When>
-                .into_iter()
-                .count()
-            + inventory::iter::<<TenantWorld as WorldInventory>::Then>
-                .into_iter()
-                .count();
+        let registered = inventory::iter::<<TenantWorld as WorldInventory>::Given>.into_iter().count()
+            + inventory::iter::<<TenantWorld as WorldInventory>::When>.into_iter().count()
+            + inventory::iter::<<TenantWorld as WorldInventory>::Then>.into_iter().count();
         let entries = super::entries();
         assert_eq!(
             entries.len(),
@@ -113,11 +88,7 @@ mod tests {
             "every #[given/when/then(expr = …)] must be in a file listed in steps::SOURCES"
         );
         for e in &entries {
-            assert!(
-                !e.doc.is_empty(),
-                "step `{}` has no /// doc line",
-                e.expression
-            );
+            assert!(!e.doc.is_empty(), "step `{}` has no /// doc line", e.expression);
         }
     }
 }

@@ -15,20 +15,14 @@ pub struct TenantClock {
 impl TenantClock {
     /// The clock of `tenant` in `sim`.
     pub fn new(sim: Simulator, tenant: &str) -> Self {
-        Self {
-            sim,
-            tenant: tenant.to_string(),
-        }
+        Self { sim, tenant: tenant.to_string() }
     }
 }
 
 impl Clock for TenantClock {
     fn now(&self) -> DateTime<Utc> {
         // The tenant exists for the life of the scenario that owns this clock.
-        self.sim
-            .clock(&self.tenant)
-            .map(|c| c.now)
-            .unwrap_or_default()
+        self.sim.clock(&self.tenant).map(|c| c.now).unwrap_or_default()
     }
 
     fn sleep(&self, by: Duration) -> BoxFuture<'_, ()> {

@@ -72,37 +72,20 @@ fn main() {
 #[tokio::main]
 async fn real_main() -> Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve {
-            scenarios,
-            listen,
-            manifest,
-            credentials_dir,
-        } => harness::serve::serve(&scenarios, listen, manifest.as_deref(), &credentials_dir).await,
+        Command::Serve { scenarios, listen, manifest, credentials_dir } => {
+            harness::serve::serve(&scenarios, listen, manifest.as_deref(), &credentials_dir).await
+        }
         Command::Check { scenarios } => check(&scenarios),
         Command::Steps => {
             print!("{}", harness::catalog::render());
             Ok(())
         }
-        Command::Run {
-            features,
-            tags,
-            name,
-            junit,
-            concurrency,
-        } => {
-            let options = harness::runner::SuiteOptions {
-                features,
-                tags,
-                name,
-                junit,
-                concurrency,
-            };
+        Command::Run { features, tags, name, junit, concurrency } => {
+            let options = harness::runner::SuiteOptions { features, tags, name, junit, concurrency };
             let summary = harness::runner::run(options).await?;
             if !summary.ok() {
                 bail!(

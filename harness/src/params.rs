@@ -70,9 +70,7 @@ pub struct DurationParam(pub chrono::Duration);
 impl FromStr for DurationParam {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        simulator::clock::parse_duration(s)
-            .map(DurationParam)
-            .map_err(|e| e.to_string())
+        simulator::clock::parse_duration(s).map(DurationParam).map_err(|e| e.to_string())
     }
 }
 
@@ -95,11 +93,7 @@ impl FromStr for ImportKind {
             "calendar" => Ok(ImportKind::Calendar),
             "email" => Ok(ImportKind::Email),
             "non-recorded meetings" => Ok(ImportKind::NonRecorded),
-            other => Err(unexpected(
-                "import kind",
-                other,
-                "calendar, email, non-recorded meetings",
-            )),
+            other => Err(unexpected("import kind", other, "calendar, email, non-recorded meetings")),
         }
     }
 }
@@ -114,11 +108,7 @@ impl FromStr for Api {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "Calendar" | "Directory" | "token" | "Gmail" => Ok(Api(s.to_ascii_lowercase())),
-            other => Err(unexpected(
-                "API",
-                other,
-                "Calendar, Directory, token, Gmail",
-            )),
+            other => Err(unexpected("API", other, "Calendar, Directory, token, Gmail")),
         }
     }
 }
@@ -175,7 +165,10 @@ impl FromStr for ConferencingParam {
 
 impl ConferencingParam {
     /// The provider's row in the company's provider table.
-    pub fn row<'a>(&self, table: &'a mut engine::settings::Conferencing) -> &'a mut engine::settings::ConferencingProvider {
+    pub fn row<'a>(
+        &self,
+        table: &'a mut engine::settings::Conferencing,
+    ) -> &'a mut engine::settings::ConferencingProvider {
         match self.0 {
             "zoom" => &mut table.zoom,
             "teams" => &mut table.teams,

@@ -29,13 +29,7 @@ pub struct SuiteOptions {
 impl SuiteOptions {
     /// Every scenario under `features`, 4 at a time.
     pub fn new(features: impl Into<PathBuf>) -> Self {
-        Self {
-            features: features.into(),
-            tags: vec![],
-            name: None,
-            junit: None,
-            concurrency: 4,
-        }
+        Self { features: features.into(), tags: vec![], name: None, junit: None, concurrency: 4 }
     }
 }
 
@@ -69,21 +63,14 @@ struct ScenarioResult {
 /// Runs the suite.
 pub async fn run(opts: SuiteOptions) -> io::Result<SuiteSummary> {
     if !opts.features.exists() {
-        return Err(io::Error::new(
-            io::ErrorKind::NotFound,
-            format!("no features at {}", opts.features.display()),
-        ));
+        return Err(io::Error::new(io::ErrorKind::NotFound, format!("no features at {}", opts.features.display())));
     }
     let coloring = if std::env::var_os("CI").is_some() || std::env::var_os("NO_COLOR").is_some() {
         writer::Coloring::Never
     } else {
         writer::Coloring::Auto
     };
-    let tags: Vec<String> = opts
-        .tags
-        .iter()
-        .map(|t| t.trim_start_matches('@').to_string())
-        .collect();
+    let tags: Vec<String> = opts.tags.iter().map(|t| t.trim_start_matches('@').to_string()).collect();
     let name = opts.name.clone();
     let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
     let sink = results.clone();
@@ -94,13 +81,9 @@ pub async fn run(opts: SuiteOptions) -> io::Result<SuiteSummary> {
         .after(move |feature, _rule, scenario, event, _world| {
             let failure = match event {
                 ScenarioFinished::StepPassed => None,
-                ScenarioFinished::StepSkipped => {
-                    Some("a step was skipped (undefined step?)".to_string())
-                }
+                ScenarioFinished::StepSkipped => Some("a step was skipped (undefined step?)".to_string()),
                 ScenarioFinished::StepFailed(_, _, err) => Some(err.to_string()),
-                ScenarioFinished::BeforeHookFailed(info) => {
-                    Some(format!("before hook failed: {info:?}"))
-                }
+                ScenarioFinished::BeforeHookFailed(info) => Some(format!("before hook failed: {info:?}")),
             };
             sink.lock().expect("results").push(ScenarioResult {
                 feature: feature.name.clone(),
@@ -117,14 +100,9 @@ pub async fn run(opts: SuiteOptions) -> io::Result<SuiteSummary> {
         .filter_run(opts.features.clone(), move |feature, rule, scenario| {
             let tagged = tags.is_empty()
                 || tags.iter().any(|t| {
-                    scenario.tags.contains(t)
-                        || feature.tags.contains(t)
-                        || rule.is_some_and(|r| r.tags.contains(t))
+                    scenario.tags.contains(t) || feature.tags.contains(t) || rule.is_some_and(|r| r.tags.contains(t))
                 });
-            tagged
-                && name
-                    .as_ref()
-                    .is_none_or(|n| scenario.name.contains(n.as_str()))
+            tagged && name.as_ref().is_none_or(|n| scenario.name.contains(n.as_str()))
         })
         .await;
     let summarize = finished.inner_writer();
@@ -138,19 +116,11 @@ pub async fn run(opts: SuiteOptions) -> io::Result<SuiteSummary> {
         let results = results.lock().expect("results").clone();
         write_junit(path, &results, summary.parsing_errors)?;
     }
-    println!(
-        "\n{} passed, {} failed",
-        summary.passed,
-        summary.failed + summary.parsing_errors
-    );
+    println!("\n{} passed, {} failed", summary.passed, summary.failed + summary.parsing_errors);
     Ok(summary)
 }
 
-fn write_junit(
-    path: &PathBuf,
-    results: &[ScenarioResult],
-    parsing_errors: usize,
-) -> io::Result<()> {
+fn write_junit(path: &PathBuf, results: &[ScenarioResult], parsing_errors: usize) -> io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
@@ -167,22 +137,9 @@ fn write_junit(
             cases.len()
         ));
         for c in cases {
-            let tags = c
-                .tags
-                .iter()
-                .map(|t| format!("@{t}"))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let name = if tags.is_empty() {
-                c.scenario.clone()
-            } else {
-                format!("{} [{tags}]", c.scenario)
-            };
-            xml.push_str(&format!(
-                "    <testcase classname=\"{}\" name=\"{}\"",
-                esc(feature),
-                esc(&name)
-            ));
+            let tags = c.tags.iter().map(|t| format!("@{t}")).collect::<Vec<_>>().join(" ");
+            let name = if tags.is_empty() { c.scenario.clone() } else { format!("{} [{tags}]", c.scenario) };
+            xml.push_str(&format!("    <testcase classname=\"{}\" name=\"{}\"", esc(feature), esc(&name)));
             match &c.failure {
                 None => xml.push_str("/>\n"),
                 Some(f) => xml.push_str(&format!(
@@ -195,15 +152,14 @@ fn write_junit(
         xml.push_str("  </testsuite>\n");
     }
     if parsing_errors > 0 {
-        xml.push_str(&format!("  <testsuite name=\"parsing\" tests=\"{parsing_errors}\" failures=\"{parsing_errors}\"/>\n"));
+        xml.push_str(&format!(
+            "  <testsuite name=\"parsing\" tests=\"{parsing_errors}\" failures=\"{parsing_errors}\"/>\n"
+        ));
     }
     xml.push_str("</testsuites>\n");
     std::fs::write(path, xml)
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

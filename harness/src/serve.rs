@@ -17,19 +17,14 @@ pub async fn serve(
     let sim = Simulator::default();
     for file in scenarios {
         let scenario = simulator::scenario::load_file(file).map_err(|e| anyhow::anyhow!("{e}"))?;
-        sim.load(scenario)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        sim.load(scenario).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let base = format!("http://{}", listener.local_addr()?);
     let mut manifest = sim.manifest(&base);
     for (id, tenant) in manifest.tenants.iter_mut() {
         if let Some(g) = tenant.google.as_mut() {
-            let key = sim
-                .google_key_file(id, &g.base_url)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let key = sim.google_key_file(id, &g.base_url).map_err(|e| anyhow::anyhow!("{e}"))?;
             std::fs::create_dir_all(credentials_dir)
                 .with_context(|| format!("cannot create {}", credentials_dir.display()))?;
             let path = credentials_dir.join(format!("{id}-google-service-account.json"));
@@ -46,15 +41,8 @@ pub async fn serve(
             println!("          token URI    {}", g.token_uri);
             println!("          directory    {}", g.directory_url);
             println!("          calendar     {}", g.calendar_url);
-            println!(
-                "          key file     {} (also {})",
-                g.key_file_path.as_deref().unwrap_or("-"),
-                g.key_file_url
-            );
-            println!(
-                "          client       {} (client id {})",
-                g.client_email, g.client_id
-            );
+            println!("          key file     {} (also {})", g.key_file_path.as_deref().unwrap_or("-"), g.key_file_url);
+            println!("          client       {} (client id {})", g.client_email, g.client_id);
             if let Some(admin) = &g.admin_email {
                 println!("          admin        {admin}");
             }
@@ -65,8 +53,7 @@ pub async fn serve(
             println!("          account      {} (client {} / secret {})", z.account_id, z.client_id, z.client_secret);
         }
         println!("  rooms   join         {}/join", tenant.rooms_url);
-        {
-        }
+        {}
     }
     if let Some(path) = manifest_path {
         std::fs::write(path, serde_json::to_vec_pretty(&manifest)?)

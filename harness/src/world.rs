@@ -56,10 +56,7 @@ pub struct TenantWorld {
 impl std::fmt::Debug for TenantWorld {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TenantWorld")
-            .field(
-                "scenario",
-                &self.spec.as_ref().map(|s| s.name.value.clone()),
-            )
+            .field("scenario", &self.spec.as_ref().map(|s| s.name.value.clone()))
             .field("started", &self.live.as_ref().map(|l| l.server.base_url()))
             .finish()
     }
@@ -67,18 +64,17 @@ impl std::fmt::Debug for TenantWorld {
 
 impl TenantWorld {
     fn new() -> Self {
-        Self {
-            spec: None,
-            settings: CompanySettings::default(),
-            live: None,
-        }
+        Self { spec: None, settings: CompanySettings::default(), live: None }
     }
 
     /// The spec being declared; fails once the tenant has started, since a running
     /// tenant changes only through timeline steps or the admin API.
     pub fn spec_mut(&mut self) -> Result<&mut ScenarioSpec, String> {
         if self.live.is_some() {
-            return Err("the tenant is already running: declare the tenant before the first When step, or use an admin step".into());
+            return Err(
+                "the tenant is already running: declare the tenant before the first When step, or use an admin step"
+                    .into(),
+            );
         }
         self.spec
             .as_mut()
@@ -88,10 +84,9 @@ impl TenantWorld {
     /// Starts the declared tenant if it is not running yet.
     pub async fn live(&mut self) -> Result<&mut Live, String> {
         if self.live.is_none() {
-            let spec = self
-                .spec
-                .clone()
-                .ok_or("no tenant declared: start with `Given the scenario \"…\"` or `Given a Google Workspace tenant \"…\"`")?;
+            let spec = self.spec.clone().ok_or(
+                "no tenant declared: start with `Given the scenario \"…\"` or `Given a Google Workspace tenant \"…\"`",
+            )?;
             self.live = Some(start(spec).await?);
         }
         Ok(self.live.as_mut().expect("just started"))
@@ -101,10 +96,7 @@ impl TenantWorld {
     pub async fn page(&mut self) -> Result<TeamMembersPage, String> {
         let settings = self.settings.clone();
         let live = self.live().await?;
-        live.engine
-            .team_page(&settings)
-            .await
-            .map_err(|e| e.to_string())
+        live.engine.team_page(&settings).await.map_err(|e| e.to_string())
     }
 }
 
@@ -116,41 +108,21 @@ async fn start(spec: ScenarioSpec) -> Result<Live, String> {
         .map_err(|e| format!("cannot start simulator: {e}"))?;
     let http = reqwest::Client::new();
     let admin = format!("{}/_sim", server.base_url());
-    let yaml = serde_saphyr::to_string(&spec)
-        .map_err(|e| format!("cannot serialise the scenario: {e}"))?;
-    let response = http
-        .post(format!("{admin}/tenants"))
-        .body(yaml)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+    let yaml = serde_saphyr::to_string(&spec).map_err(|e| format!("cannot serialise the scenario: {e}"))?;
+    let response = http.post(format!("{admin}/tenants")).body(yaml).send().await.map_err(|e| e.to_string())?;
     let status = response.status();
     let body: serde_json::Value = response.json().await.map_err(|e| e.to_string())?;
     if !status.is_success() {
-        let message = body["error"]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        return Err(format!(
-            "the simulator refused the tenant ({status}):\n{message}"
-        ));
+        let message = body["error"]["message"].as_str().unwrap_or_default().to_string();
+        return Err(format!("the simulator refused the tenant ({status}):\n{message}"));
     }
-    let tenant = body["id"]
-        .as_str()
-        .ok_or("admin API answered without an id")?
-        .to_string();
-    let google_base_url = body["tenant"]["google"]["base_url"]
-        .as_str()
-        .map(str::to_string);
+    let tenant = body["id"].as_str().ok_or("admin API answered without an id")?.to_string();
+    let google_base_url = body["tenant"]["google"]["base_url"].as_str().map(str::to_string);
     let google_key_file = match &google_base_url {
         Some(_) => {
             let url = format!("{admin}/tenants/{tenant}/google/service-account.json");
             let r = http.get(url).send().await.map_err(|e| e.to_string())?;
-            Some(
-                r.json::<serde_json::Value>()
-                    .await
-                    .map_err(|e| e.to_string())?,
-            )
+            Some(r.json::<serde_json::Value>().await.map_err(|e| e.to_string())?)
         }
         None => None,
     };
@@ -165,16 +137,11 @@ async fn start(spec: ScenarioSpec) -> Result<Live, String> {
         }
     });
     let rooms_url = Some(format!("{}/t/{tenant}/rooms", server.base_url()));
-    let conn = Connection { tenant: tenant.clone(), admin_url: admin, google_base_url, google_key_file, zoom, rooms_url };
+    let conn =
+        Connection { tenant: tenant.clone(), admin_url: admin, google_base_url, google_key_file, zoom, rooms_url };
     let clock = Arc::new(TenantClock::new(sim.clone(), &tenant));
     let engine = ReferenceEngine::connect(&conn, clock).map_err(|e| e.to_string())?;
-    Ok(Live {
-        sim,
-        server,
-        tenant,
-        http,
-        engine: Box::new(engine),
-    })
+    Ok(Live { sim, server, tenant, http, engine: Box::new(engine) })
 }
 
 /// Finds a scenario file: as given, else relative to the workspace root.

@@ -3,13 +3,8 @@
 
 fn main() {
     let features = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../features");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    let summary = runtime.block_on(harness::runner::run(harness::runner::SuiteOptions::new(
-        features,
-    )));
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let summary = runtime.block_on(harness::runner::run(harness::runner::SuiteOptions::new(features)));
     match summary {
         Ok(s) if s.ok() => {}
         Ok(_) => std::process::exit(1),

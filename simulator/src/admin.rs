@@ -26,30 +26,17 @@ pub(crate) fn routes() -> Router<Simulator> {
         .route("/_sim/manifest", get(manifest))
         .route("/_sim/journal", get(journal).delete(clear_journal))
         .route("/_sim/tenants", get(list_tenants).post(load))
-        .route(
-            "/_sim/tenants/{id}",
-            get(tenant_summary).put(replace).delete(unload),
-        )
+        .route("/_sim/tenants/{id}", get(tenant_summary).put(replace).delete(unload))
         .route("/_sim/tenants/{id}/reset", post(reset))
         .route("/_sim/tenants/{id}/clock", get(read_clock).post(move_clock))
         .route("/_sim/tenants/{id}/actions", post(apply_action))
         .route("/_sim/tenants/{id}/changes", get(changes))
-        .route(
-            "/_sim/tenants/{id}/faults",
-            get(list_faults).post(add_fault).delete(clear_faults),
-        )
-        .route(
-            "/_sim/tenants/{id}/google/service-account.json",
-            get(key_file),
-        )
+        .route("/_sim/tenants/{id}/faults", get(list_faults).post(add_fault).delete(clear_faults))
+        .route("/_sim/tenants/{id}/google/service-account.json", get(key_file))
 }
 
 fn error(status: StatusCode, message: impl std::fmt::Display) -> Response {
-    (
-        status,
-        Json(json!({ "error": { "code": status.as_u16(), "message": message.to_string() } })),
-    )
-        .into_response()
+    (status, Json(json!({ "error": { "code": status.as_u16(), "message": message.to_string() } }))).into_response()
 }
 
 impl IntoResponse for SimError {
@@ -69,17 +56,13 @@ fn scenario_error(e: &ScenarioError) -> Response {
         .iter()
         .map(|d| json!({ "line": d.line, "column": d.column, "field": d.field, "message": d.message }))
         .collect();
-    let body =
-        json!({ "error": { "code": 400, "message": e.to_string(), "diagnostics": diagnostics } });
+    let body = json!({ "error": { "code": 400, "message": e.to_string(), "diagnostics": diagnostics } });
     (StatusCode::BAD_REQUEST, Json(body)).into_response()
 }
 
 /// `http://host:port` as the client addressed us.
 fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
     format!("http://{host}")
 }
 
@@ -104,11 +87,7 @@ async fn clear_journal(State(sim): State<Simulator>) -> Response {
 }
 
 async fn list_tenants(State(sim): State<Simulator>) -> Response {
-    let tenants: Vec<_> = sim
-        .tenant_ids()
-        .iter()
-        .filter_map(|id| summary(&sim, id).ok())
-        .collect();
+    let tenants: Vec<_> = sim.tenant_ids().iter().filter_map(|id| summary(&sim, id).ok()).collect();
     Json(json!({ "tenants": tenants })).into_response()
 }
 
@@ -140,21 +119,12 @@ struct LoadParams {
 }
 
 fn parse_body(body: &Bytes) -> Result<scenario::Scenario, Response> {
-    let text = std::str::from_utf8(body).map_err(|_| {
-        error(
-            StatusCode::BAD_REQUEST,
-            "the scenario body must be UTF-8 YAML or JSON",
-        )
-    })?;
+    let text = std::str::from_utf8(body)
+        .map_err(|_| error(StatusCode::BAD_REQUEST, "the scenario body must be UTF-8 YAML or JSON"))?;
     scenario::parse("<request body>", text).map_err(|e| scenario_error(&e))
 }
 
-async fn load(
-    State(sim): State<Simulator>,
-    headers: HeaderMap,
-    Query(p): Query<LoadParams>,
-    body: Bytes,
-) -> Response {
+async fn load(State(sim): State<Simulator>, headers: HeaderMap, Query(p): Query<LoadParams>, body: Bytes) -> Response {
     let scenario = match parse_body(&body) {
         Ok(s) => s,
         Err(r) => return r,
@@ -163,22 +133,13 @@ async fn load(
     match sim.load_as(&id, scenario, false) {
         Ok(id) => {
             let manifest = sim.manifest(&base_url(&headers));
-            (
-                StatusCode::CREATED,
-                Json(json!({ "id": id, "tenant": manifest.tenants.get(&id) })),
-            )
-                .into_response()
+            (StatusCode::CREATED, Json(json!({ "id": id, "tenant": manifest.tenants.get(&id) }))).into_response()
         }
         Err(e) => e.into_response(),
     }
 }
 
-async fn replace(
-    State(sim): State<Simulator>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
+async fn replace(State(sim): State<Simulator>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
     let scenario = match parse_body(&body) {
         Ok(s) => s,
         Err(r) => return r,
@@ -226,9 +187,7 @@ async fn move_clock(State(sim): State<Simulator>, Path(id): Path<String>, body: 
         Err(e) => {
             return error(
                 StatusCode::BAD_REQUEST,
-                format!(
-                    "expected {{\"advance\":\"45m\"}} or {{\"set\":\"2025-03-10T10:00:00Z\"}}: {e}"
-                ),
+                format!("expected {{\"advance\":\"45m\"}} or {{\"set\":\"2025-03-10T10:00:00Z\"}}: {e}"),
             );
         }
     };
@@ -248,10 +207,7 @@ async fn move_clock(State(sim): State<Simulator>, Path(id): Path<String>, body: 
             }
         }
         _ => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "give exactly one of `advance` or `set`",
-            );
+            return error(StatusCode::BAD_REQUEST, "give exactly one of `advance` or `set`");
         }
     };
     match result {
@@ -260,18 +216,11 @@ async fn move_clock(State(sim): State<Simulator>, Path(id): Path<String>, body: 
     }
 }
 
-async fn apply_action(
-    State(sim): State<Simulator>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
+async fn apply_action(State(sim): State<Simulator>, Path(id): Path<String>, body: Bytes) -> Response {
     let step: scenario::spec::TimelineStepSpec = match serde_json::from_slice(&body) {
         Ok(s) => s,
         Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                format!("not a timeline action: {e}"),
-            );
+            return error(StatusCode::BAD_REQUEST, format!("not a timeline action: {e}"));
         }
     };
     let start = match sim.clock(&id) {
@@ -307,15 +256,10 @@ async fn add_fault(State(sim): State<Simulator>, Path(id): Path<String>, body: B
         Ok(r) => r,
         Err(e) => return error(StatusCode::BAD_REQUEST, format!("not a fault rule: {e}")),
     };
-    if !crate::scenario::FAULT_APIS.contains(&rule.api.as_str())
-        || !(400..=599).contains(&rule.status)
-    {
+    if !crate::scenario::FAULT_APIS.contains(&rule.api.as_str()) || !(400..=599).contains(&rule.status) {
         return error(
             StatusCode::BAD_REQUEST,
-            format!(
-                "api must be one of {} and status 400–599",
-                crate::scenario::FAULT_APIS.join(", ")
-            ),
+            format!("api must be one of {} and status 400–599", crate::scenario::FAULT_APIS.join(", ")),
         );
     }
     match sim.add_fault(&id, rule) {
@@ -331,11 +275,7 @@ async fn clear_faults(State(sim): State<Simulator>, Path(id): Path<String>) -> R
     }
 }
 
-async fn key_file(
-    State(sim): State<Simulator>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
+async fn key_file(State(sim): State<Simulator>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     match sim.google_key_file(&id, &format!("{}/t/{id}", base_url(&headers))) {
         Ok(k) => Json(k).into_response(),
         Err(e) => e.into_response(),

@@ -113,10 +113,7 @@ pub fn parse_offset(input: &str) -> Result<Duration, TimeSyntaxError> {
         Some(b'+') => (1, &text[1..]),
         Some(b'-') => (-1, &text[1..]),
         _ => {
-            return Err(TimeSyntaxError {
-                input: input.to_string(),
-                expected: "offset like `+2h` or `-1d`",
-            });
+            return Err(TimeSyntaxError { input: input.to_string(), expected: "offset like `+2h` or `-1d`" });
         }
     };
     Ok(parse_duration(rest)? * sign)
@@ -128,12 +125,10 @@ pub fn parse_instant(input: &str, start: DateTime<Utc>) -> Result<DateTime<Utc>,
     if text.starts_with('+') || text.starts_with('-') {
         return Ok(start + parse_offset(text)?);
     }
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| TimeSyntaxError {
-            input: input.to_string(),
-            expected: "time: RFC 3339 like `2025-03-10T09:00:00Z` or an offset like `+2h`",
-        })
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|_| TimeSyntaxError {
+        input: input.to_string(),
+        expected: "time: RFC 3339 like `2025-03-10T09:00:00Z` or an offset like `+2h`",
+    })
 }
 
 /// Formats a duration the way [`parse_duration`] reads it (`1h30m`).
@@ -161,11 +156,7 @@ mod tests {
     use super::*;
 
     fn check(input: &str, expected: Option<i64>) {
-        assert_eq!(
-            parse_duration(input).ok().map(|d| d.num_seconds()),
-            expected,
-            "{input}"
-        );
+        assert_eq!(parse_duration(input).ok().map(|d| d.num_seconds()), expected, "{input}");
     }
 
     #[test]
@@ -184,17 +175,9 @@ mod tests {
 
     #[test]
     fn offsets_and_instants() {
-        let start = DateTime::parse_from_rfc3339("2025-03-10T09:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!(
-            parse_instant("+2h", start).unwrap().to_rfc3339(),
-            "2025-03-10T11:00:00+00:00"
-        );
-        assert_eq!(
-            parse_instant("-1d", start).unwrap().to_rfc3339(),
-            "2025-03-09T09:00:00+00:00"
-        );
+        let start = DateTime::parse_from_rfc3339("2025-03-10T09:00:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(parse_instant("+2h", start).unwrap().to_rfc3339(), "2025-03-10T11:00:00+00:00");
+        assert_eq!(parse_instant("-1d", start).unwrap().to_rfc3339(), "2025-03-09T09:00:00+00:00");
         assert!(parse_instant("tomorrow", start).is_err());
         assert_eq!(format_duration(Duration::minutes(90)), "1h30m");
     }
@@ -203,10 +186,7 @@ mod tests {
     fn clock_never_runs_backwards() {
         let start = Utc::now();
         let mut clock = VirtualClock::starting_at(start);
-        assert_eq!(
-            clock.advance(Duration::minutes(-1)),
-            Err(ClockError::Backwards)
-        );
+        assert_eq!(clock.advance(Duration::minutes(-1)), Err(ClockError::Backwards));
         clock.advance(Duration::minutes(45)).unwrap();
         assert_eq!(clock.now() - clock.start(), Duration::minutes(45));
         assert!(clock.set(start).is_err());

@@ -73,12 +73,7 @@ impl FaultPlan {
 
     /// Finds the first rule matching a call to `api` acting as `user` at `now`, uses up
     /// one of its counted failures, and says what to answer.
-    pub fn take(
-        &mut self,
-        api: &str,
-        user: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Option<InjectedFault> {
+    pub fn take(&mut self, api: &str, user: Option<&str>, now: DateTime<Utc>) -> Option<InjectedFault> {
         let index = self.rules.iter().position(|r| {
             r.api == api
                 && r.user.as_deref().is_none_or(|u| Some(u) == user)
@@ -87,11 +82,7 @@ impl FaultPlan {
                 && r.count != Some(0)
         })?;
         let rule = &mut self.rules[index];
-        let fault = InjectedFault {
-            status: rule.status,
-            reason: rule.reason.clone(),
-            retry_after: rule.retry_after,
-        };
+        let fault = InjectedFault { status: rule.status, reason: rule.reason.clone(), retry_after: rule.retry_after };
         if let Some(n) = rule.count.as_mut() {
             *n -= 1;
             if *n == 0 {
@@ -135,25 +126,11 @@ mod tests {
     fn windows_and_users_limit_matches() {
         let now = Utc::now();
         let mut plan = FaultPlan::default();
-        plan.add(FaultRule {
-            user: Some("a@x".into()),
-            until: Some(now),
-            ..rule(None)
-        });
-        assert!(
-            plan.take("calendar", Some("a@x"), now).is_none(),
-            "until is exclusive"
-        );
-        plan.add(FaultRule {
-            user: Some("a@x".into()),
-            from: Some(now),
-            ..rule(None)
-        });
+        plan.add(FaultRule { user: Some("a@x".into()), until: Some(now), ..rule(None) });
+        assert!(plan.take("calendar", Some("a@x"), now).is_none(), "until is exclusive");
+        plan.add(FaultRule { user: Some("a@x".into()), from: Some(now), ..rule(None) });
         assert!(plan.take("calendar", Some("b@x"), now).is_none());
         assert!(plan.take("calendar", Some("a@x"), now).is_some());
-        assert!(
-            plan.take("calendar", Some("a@x"), now).is_some(),
-            "uncounted rules persist"
-        );
+        assert!(plan.take("calendar", Some("a@x"), now).is_some(), "uncounted rules persist");
     }
 }

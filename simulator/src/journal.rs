@@ -59,18 +59,10 @@ pub struct JournalFilter {
 
 impl JournalFilter {
     fn matches(&self, e: &JournalEntry) -> bool {
-        self.tenant
-            .as_ref()
-            .is_none_or(|t| e.tenant.as_ref() == Some(t))
-            && self
-                .path
-                .as_ref()
-                .is_none_or(|p| e.path.starts_with(p.as_str()))
+        self.tenant.as_ref().is_none_or(|t| e.tenant.as_ref() == Some(t))
+            && self.path.as_ref().is_none_or(|p| e.path.starts_with(p.as_str()))
             && self.status.is_none_or(|s| e.status == s)
-            && self
-                .method
-                .as_ref()
-                .is_none_or(|m| e.method.eq_ignore_ascii_case(m))
+            && self.method.as_ref().is_none_or(|m| e.method.eq_ignore_ascii_case(m))
             && self.since.is_none_or(|s| e.seq > s)
     }
 }
@@ -88,12 +80,7 @@ impl Journal {
     /// A journal keeping at most `capacity` entries (at least 1).
     pub fn with_capacity(capacity: usize) -> Self {
         let capacity = capacity.max(1);
-        Self {
-            entries: VecDeque::with_capacity(capacity.min(4096)),
-            capacity,
-            next_seq: 1,
-            evicted: 0,
-        }
+        Self { entries: VecDeque::with_capacity(capacity.min(4096)), capacity, next_seq: 1, evicted: 0 }
     }
 
     /// Appends an entry, evicting the oldest when full, and returns its sequence number.
@@ -112,12 +99,7 @@ impl Journal {
 
     /// Entries matching `filter`, oldest first.
     pub fn query(&self, filter: &JournalFilter) -> Vec<JournalEntry> {
-        let mut hits: Vec<JournalEntry> = self
-            .entries
-            .iter()
-            .filter(|e| filter.matches(e))
-            .cloned()
-            .collect();
+        let mut hits: Vec<JournalEntry> = self.entries.iter().filter(|e| filter.matches(e)).cloned().collect();
         if let Some(limit) = filter.limit
             && hits.len() > limit
         {
@@ -207,10 +189,7 @@ mod tests {
             j.record(entry(&format!("/p{i}"), 200));
         }
         let all = j.query(&JournalFilter::default());
-        assert_eq!(
-            all.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(),
-            ["/p2", "/p3", "/p4"]
-        );
+        assert_eq!(all.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(), ["/p2", "/p3", "/p4"]);
         assert_eq!(j.evicted(), 2);
         assert_eq!(all[0].seq, 3);
     }
@@ -221,21 +200,12 @@ mod tests {
         j.record(entry("/token", 401));
         j.record(entry("/calendar/v3/x", 200));
         j.record(entry(&"x".repeat(5000), 200));
-        let f = JournalFilter {
-            status: Some(401),
-            ..Default::default()
-        };
+        let f = JournalFilter { status: Some(401), ..Default::default() };
         assert_eq!(j.query(&f).len(), 1);
-        let f = JournalFilter {
-            path: Some("/calendar".into()),
-            ..Default::default()
-        };
+        let f = JournalFilter { path: Some("/calendar".into()), ..Default::default() };
         assert_eq!(j.query(&f).len(), 1);
         assert!(j.query(&JournalFilter::default())[2].path.len() <= MAX_FIELD_BYTES + 3);
-        let f = JournalFilter {
-            limit: Some(1),
-            ..Default::default()
-        };
+        let f = JournalFilter { limit: Some(1), ..Default::default() };
         assert_eq!(j.query(&f)[0].seq, 3);
     }
 }

@@ -67,9 +67,7 @@ pub enum SimError {
     #[error("no tenant `{0}` is loaded")]
     UnknownTenant(String),
     /// A tenant with that id is already loaded (use replace).
-    #[error(
-        "tenant `{0}` is already loaded; replace it with PUT /_sim/tenants/{0} or pick another id"
-    )]
+    #[error("tenant `{0}` is already loaded; replace it with PUT /_sim/tenants/{0} or pick another id")]
     TenantExists(String),
     /// The clock change was refused.
     #[error(transparent)]
@@ -123,10 +121,7 @@ impl SimulatorBuilder {
     pub fn build(self) -> Simulator {
         Simulator {
             shared: Arc::new(Shared {
-                state: Mutex::new(State {
-                    tenants: BTreeMap::new(),
-                    tokens: TokenStore::default(),
-                }),
+                state: Mutex::new(State { tenants: BTreeMap::new(), tokens: TokenStore::default() }),
                 journal: Mutex::new(Journal::with_capacity(self.journal_capacity)),
             }),
         }
@@ -147,9 +142,7 @@ pub struct ClockReport {
 impl Simulator {
     /// A builder with defaults.
     pub fn builder() -> SimulatorBuilder {
-        SimulatorBuilder {
-            journal_capacity: journal::DEFAULT_CAPACITY,
-        }
+        SimulatorBuilder { journal_capacity: journal::DEFAULT_CAPACITY }
     }
 
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
@@ -159,10 +152,7 @@ impl Simulator {
     }
 
     pub(crate) fn journal_lock(&self) -> MutexGuard<'_, Journal> {
-        self.shared
-            .journal
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
+        self.shared.journal.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Loads a scenario under its own name. Returns the tenant id.
@@ -192,10 +182,7 @@ impl Simulator {
     /// Removes a tenant and its tokens.
     pub fn unload(&self, id: &str) -> Result<(), SimError> {
         let mut state = self.state();
-        state
-            .tenants
-            .remove(id)
-            .ok_or_else(|| SimError::UnknownTenant(id.into()))?;
+        state.tenants.remove(id).ok_or_else(|| SimError::UnknownTenant(id.into()))?;
         state.tokens.forget_tenant(id);
         Ok(())
     }
@@ -212,21 +199,13 @@ impl Simulator {
     ) -> Result<T, SimError> {
         let mut guard = self.state();
         let State { tenants, tokens } = &mut *guard;
-        let tenant = tenants
-            .get_mut(id)
-            .ok_or_else(|| SimError::UnknownTenant(id.into()))?;
+        let tenant = tenants.get_mut(id).ok_or_else(|| SimError::UnknownTenant(id.into()))?;
         f(tenant, tokens)
     }
 
     /// The tenant's clock.
     pub fn clock(&self, id: &str) -> Result<ClockReport, SimError> {
-        self.with_tenant(id, |t, _| {
-            Ok(ClockReport {
-                now: t.clock.now(),
-                start: t.clock.start(),
-                applied: vec![],
-            })
-        })
+        self.with_tenant(id, |t, _| Ok(ClockReport { now: t.clock.now(), start: t.clock.start(), applied: vec![] }))
     }
 
     /// Moves a tenant's clock forward, applying timeline steps on the way.
@@ -237,11 +216,7 @@ impl Simulator {
         self.with_tenant(id, |t, tokens| {
             let to = t.clock.now() + by;
             let applied = t.advance_to(to, tokens)?;
-            Ok(ClockReport {
-                now: t.clock.now(),
-                start: t.clock.start(),
-                applied,
-            })
+            Ok(ClockReport { now: t.clock.now(), start: t.clock.start(), applied })
         })
     }
 
@@ -249,19 +224,13 @@ impl Simulator {
     pub fn set_clock(&self, id: &str, to: DateTime<Utc>) -> Result<ClockReport, SimError> {
         self.with_tenant(id, |t, tokens| {
             let applied = t.advance_to(to, tokens)?;
-            Ok(ClockReport {
-                now: t.clock.now(),
-                start: t.clock.start(),
-                applied,
-            })
+            Ok(ClockReport { now: t.clock.now(), start: t.clock.start(), applied })
         })
     }
 
     /// Applies an action to a tenant now.
     pub fn apply(&self, id: &str, action: &Action) -> Result<AppliedChange, SimError> {
-        self.with_tenant(id, |t, tokens| {
-            t.apply(action, tokens).map_err(SimError::Action)
-        })
+        self.with_tenant(id, |t, tokens| t.apply(action, tokens).map_err(SimError::Action))
     }
 
     /// Adds a fault rule to a tenant.
@@ -294,12 +263,8 @@ impl Simulator {
     /// `token_uri` pointing at `base_url` (e.g. `http://127.0.0.1:7070/t/acme`).
     pub fn google_key_file(&self, id: &str, base_url: &str) -> Result<serde_json::Value, SimError> {
         self.with_tenant(id, |t, _| {
-            let g = t
-                .google
-                .as_ref()
-                .ok_or_else(|| SimError::NoGoogle(id.into()))?;
-            Ok(g.service_account
-                .key_file(&format!("{}/token", base_url.trim_end_matches('/'))))
+            let g = t.google.as_ref().ok_or_else(|| SimError::NoGoogle(id.into()))?;
+            Ok(g.service_account.key_file(&format!("{}/token", base_url.trim_end_matches('/'))))
         })
     }
 

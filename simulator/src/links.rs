@@ -98,11 +98,8 @@ fn proofpoint_v1(url: &str, rng: &mut ChaCha8Rng) -> String {
 /// `u=` percent-encoded with `/` kept, then `%`→`-` and `/`→`_` (so a literal `-` is
 /// `-2D` and a literal `_` is `-5F`).
 fn proofpoint_v2(url: &str, rng: &mut ChaCha8Rng) -> String {
-    let encoded = percent_encode(
-        &html_escape_amp(url),
-        |b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/',
-        Case::Upper,
-    );
+    let encoded =
+        percent_encode(&html_escape_amp(url), |b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/', Case::Upper);
     let u: String = encoded
         .chars()
         .map(|c| match c {
@@ -119,8 +116,7 @@ fn proofpoint_v2(url: &str, rng: &mut ChaCha8Rng) -> String {
 }
 
 /// The alphabet whose index (plus 2) gives the length of a `**X` run in v3.
-const V3_RUN_ALPHABET: &[u8; 64] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const V3_RUN_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 /// The longest run one `**X` token can stand for.
 const V3_MAX_RUN: usize = V3_RUN_ALPHABET.len() + 1;
 
@@ -181,14 +177,8 @@ fn safe_links(url: &str, rng: &mut ChaCha8Rng) -> String {
          TWFpbGZsb3d8eyJWIjoiMC4wLjAwMDAiLCJQIjoiV2luMzIiLCJBTiI6Ik1haWwiLCJXVCI6Mn0=|0|||"
     );
     let data = percent_encode(&data, is_unreserved, Case::Upper);
-    let sdata = percent_encode(
-        &STANDARD.encode(random_bytes(rng, 32)),
-        is_unreserved,
-        Case::Upper,
-    );
-    format!(
-        "https://nam02.safelinks.protection.outlook.com/?url={encoded}&data={data}&sdata={sdata}&reserved=0"
-    )
+    let sdata = percent_encode(&STANDARD.encode(random_bytes(rng, 32)), is_unreserved, Case::Upper);
+    format!("https://nam02.safelinks.protection.outlook.com/?url={encoded}&data={data}&sdata={sdata}&reserved=0")
 }
 
 /// An opaque id that only Mimecast can resolve, plus the target's host.
@@ -290,14 +280,8 @@ mod tests {
     /// given, contains `fragment`.
     fn check(url: &str, wrapper: LinkWrapper, prefix: &str, fragment: &str) {
         let wrapped = wrap_seeded(url, wrapper, 7);
-        assert!(
-            wrapped.starts_with(prefix),
-            "{wrapper:?}: {wrapped} does not start with {prefix}"
-        );
-        assert!(
-            wrapped.contains(fragment),
-            "{wrapper:?}: {wrapped} lacks {fragment}"
-        );
+        assert!(wrapped.starts_with(prefix), "{wrapper:?}: {wrapped} does not start with {prefix}");
+        assert!(wrapped.contains(fragment), "{wrapper:?}: {wrapped} lacks {fragment}");
     }
 
     #[test]
@@ -328,12 +312,7 @@ mod tests {
                 "https://urldefense.proofpoint.com/v2/url?u=https-3A__x.com_-3Fq-3Da-26amp-3Bb-3D1&d=",
                 "&m=",
             ),
-            (
-                zoom,
-                LinkWrapper::ProofpointV3,
-                "https://urldefense.com/v3/__https://zoom.us/j/123__;!!",
-                "$",
-            ),
+            (zoom, LinkWrapper::ProofpointV3, "https://urldefense.com/v3/__https://zoom.us/j/123__;!!", "$"),
             (
                 "https://google.com:443/search?q=a+test&gs=ps",
                 LinkWrapper::ProofpointV3,
@@ -372,14 +351,8 @@ mod tests {
 
     #[test]
     fn long_v3_runs_split_into_full_runs_then_a_lone_star() {
-        let cases: &[(usize, &str)] = &[
-            (1, "*"),
-            (2, "**A"),
-            (65, "**_"),
-            (66, "**_*"),
-            (67, "**_**A"),
-            (130, "**_**_"),
-        ];
+        let cases: &[(usize, &str)] =
+            &[(1, "*"), (2, "**A"), (65, "**_"), (66, "**_*"), (67, "**_**A"), (130, "**_**_")];
         for &(len, expected) in cases {
             let mut body = String::new();
             push_v3_run(&mut body, len);
@@ -398,10 +371,8 @@ mod tests {
 
     #[test]
     fn serde_names_are_snake_case() {
-        let names: Vec<String> = LinkWrapper::ALL
-            .iter()
-            .map(|w| serde_json::to_string(w).unwrap_or_default())
-            .collect();
+        let names: Vec<String> =
+            LinkWrapper::ALL.iter().map(|w| serde_json::to_string(w).unwrap_or_default()).collect();
         assert_eq!(
             names,
             [

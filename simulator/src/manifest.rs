@@ -99,11 +99,7 @@ pub(crate) fn build(sim: &Simulator, base_url: &str) -> Manifest {
                     client_id: g.service_account.client_id.clone(),
                     domain: g.domain.clone(),
                     customer_id: g.customer_id.clone(),
-                    admin_email: g
-                        .users
-                        .iter()
-                        .find(|u| u.admin && !u.suspended)
-                        .map(|u| u.email.clone()),
+                    admin_email: g.users.iter().find(|u| u.admin && !u.suspended).map(|u| u.email.clone()),
                     scopes: g.access.scopes.iter().cloned().collect(),
                     base_url: root,
                 }
@@ -119,9 +115,5 @@ pub(crate) fn build(sim: &Simulator, base_url: &str) -> Manifest {
             (id.clone(), TenantManifest { clock: t.clock.now().to_rfc3339(), google, zoom, rooms_url })
         })
         .collect();
-    Manifest {
-        admin_url: format!("{base}/_sim"),
-        base_url: base,
-        tenants,
-    }
+    Manifest { admin_url: format!("{base}/_sim"), base_url: base, tenants }
 }

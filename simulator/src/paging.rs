@@ -18,17 +18,9 @@ pub fn decode(token: &str, fingerprint: &str) -> Option<usize> {
 }
 
 /// One page of `items` starting at `offset`, and the token for the next page.
-pub fn page<T: Clone>(
-    items: &[T],
-    offset: usize,
-    size: usize,
-    fingerprint: &str,
-) -> (Vec<T>, Option<String>) {
+pub fn page<T: Clone>(items: &[T], offset: usize, size: usize, fingerprint: &str) -> (Vec<T>, Option<String>) {
     let end = (offset + size).min(items.len());
-    let slice = items
-        .get(offset..end)
-        .map(<[T]>::to_vec)
-        .unwrap_or_default();
+    let slice = items.get(offset..end).map(<[T]>::to_vec).unwrap_or_default();
     let next = (end < items.len()).then(|| encode(end, fingerprint));
     (slice, next)
 }

@@ -24,10 +24,7 @@ pub struct Reply {
 impl Reply {
     /// A reply not (yet) attributed to a tenant.
     pub fn new(response: impl IntoResponse) -> Self {
-        Self {
-            response: response.into_response(),
-            attribution: Attribution::default(),
-        }
+        Self { response: response.into_response(), attribution: Attribution::default() }
     }
 
     /// Attributes the reply to a tenant at its virtual time.

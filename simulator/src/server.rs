@@ -44,12 +44,7 @@ pub(crate) async fn run(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = axum::middleware::from_fn_with_state(sim.clone(), pin_and_journal).layer(router(sim));
-    axum::serve(
-        listener,
-        axum::ServiceExt::<Request>::into_make_service(app),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, axum::ServiceExt::<Request>::into_make_service(app)).with_graceful_shutdown(shutdown).await
 }
 
 /// A server running in a background task; dropping it stops the server.
@@ -82,10 +77,7 @@ pub(crate) async fn start(sim: Simulator, addr: SocketAddr) -> std::io::Result<R
             tracing::error!("simulator server stopped: {e}");
         }
     });
-    Ok(RunningServer {
-        addr,
-        _shutdown: tx,
-    })
+    Ok(RunningServer { addr, _shutdown: tx })
 }
 
 /// Which fake answered a path, for the journal.
@@ -109,11 +101,7 @@ async fn pin_and_journal(State(sim): State<Simulator>, mut req: Request, next: N
         let (tenant, remainder) = rest.split_once('/').unwrap_or((rest, ""));
         let tenant = tenant.to_string();
         let new_path = format!("/{remainder}");
-        let pq = if query.is_empty() {
-            new_path.clone()
-        } else {
-            format!("{new_path}?{query}")
-        };
+        let pq = if query.is_empty() { new_path.clone() } else { format!("{new_path}?{query}") };
         let mut parts = req.uri().clone().into_parts();
         match pq.parse() {
             Ok(p) => parts.path_and_query = Some(p),
@@ -127,11 +115,7 @@ async fn pin_and_journal(State(sim): State<Simulator>, mut req: Request, next: N
     }
     let response = next.run(req).await;
     if !path.starts_with("/_sim") {
-        let who = response
-            .extensions()
-            .get::<Attribution>()
-            .cloned()
-            .unwrap_or_default();
+        let who = response.extensions().get::<Attribution>().cloned().unwrap_or_default();
         sim.journal_lock().record(JournalEntry {
             seq: 0,
             tenant: who.tenant,

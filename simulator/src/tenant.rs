@@ -51,10 +51,8 @@ impl Tenant {
     /// Builds a tenant at the scenario's start, applying steps due at the start.
     pub fn from_scenario(id: &str, scenario: Scenario, tokens: &mut TokenStore) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed);
-        let google = scenario
-            .google
-            .as_ref()
-            .map(|g| GoogleState::build(g, scenario.seed, id, &mut rng, scenario.start));
+        let google =
+            scenario.google.as_ref().map(|g| GoogleState::build(g, scenario.seed, id, &mut rng, scenario.start));
         let zoom = scenario.zoom.as_ref().map(|z| crate::zoom::ZoomState::build(z, &mut rng, scenario.start));
         let mut faults = FaultPlan::default();
         for rule in &scenario.faults {
@@ -78,11 +76,7 @@ impl Tenant {
     }
 
     /// Moves the clock to `to`, applying every timeline step due on the way, in order.
-    pub fn advance_to(
-        &mut self,
-        to: DateTime<Utc>,
-        tokens: &mut TokenStore,
-    ) -> Result<Vec<AppliedChange>, ClockError> {
+    pub fn advance_to(&mut self, to: DateTime<Utc>, tokens: &mut TokenStore) -> Result<Vec<AppliedChange>, ClockError> {
         self.clock.set(to)?;
         let applied = self.run_due(to, tokens);
         tokens.purge_expired(&self.id, to);
@@ -96,10 +90,7 @@ impl Tenant {
         for step in steps {
             let change = match self.apply_at(&step.action, step.at, tokens) {
                 Ok(c) => c,
-                Err(e) => AppliedChange {
-                    at: step.at,
-                    change: format!("skipped: {e}"),
-                },
+                Err(e) => AppliedChange { at: step.at, change: format!("skipped: {e}") },
             };
             applied.push(change);
         }
@@ -107,11 +98,7 @@ impl Tenant {
     }
 
     /// Applies an action now (admin API) and records it.
-    pub fn apply(
-        &mut self,
-        action: &Action,
-        tokens: &mut TokenStore,
-    ) -> Result<AppliedChange, String> {
+    pub fn apply(&mut self, action: &Action, tokens: &mut TokenStore) -> Result<AppliedChange, String> {
         let now = self.clock.now();
         self.apply_at(action, now, tokens)
     }
@@ -128,10 +115,7 @@ impl Tenant {
                 format!("fault added: {} answers {}", rule.api, rule.status)
             }
             other => {
-                let google = self
-                    .google
-                    .as_mut()
-                    .ok_or("the tenant has no Google Workspace")?;
+                let google = self.google.as_mut().ok_or("the tenant has no Google Workspace")?;
                 let change = google.apply(other, at)?;
                 if let Action::SuspendUser(email) = other {
                     // A suspended account's tokens stop working at once.

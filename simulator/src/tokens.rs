@@ -62,8 +62,7 @@ impl TokenStore {
 
     /// Forgets the tokens of one subject in a tenant (revocation, suspension).
     pub fn revoke_subject(&mut self, tenant: &str, subject: &str) {
-        self.grants
-            .retain(|_, g| !(g.tenant == tenant && g.subject.as_deref() == Some(subject)));
+        self.grants.retain(|_, g| !(g.tenant == tenant && g.subject.as_deref() == Some(subject)));
     }
 
     /// Forgets every token one provider issued in a tenant (Zoom: a new S2S token
@@ -93,7 +92,5 @@ impl TokenStore {
 /// A URL-safe random string of `len` characters drawn from `rng`.
 pub fn random_token(rng: &mut ChaCha8Rng, len: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    (0..len)
-        .map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char)
-        .collect()
+    (0..len).map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char).collect()
 }

@@ -41,17 +41,9 @@ struct Server {
 impl Server {
     async fn start(yaml: &str) -> Self {
         let sim = Simulator::default();
-        sim.load(simulator::scenario::parse("test", yaml).expect("valid"))
-            .expect("loads");
-        let server = sim
-            .start("127.0.0.1:0".parse().unwrap())
-            .await
-            .expect("binds");
-        Self {
-            sim,
-            server,
-            http: reqwest::Client::new(),
-        }
+        sim.load(simulator::scenario::parse("test", yaml).expect("valid")).expect("loads");
+        let server = sim.start("127.0.0.1:0".parse().unwrap()).await.expect("binds");
+        Self { sim, server, http: reqwest::Client::new() }
     }
 
     fn base(&self, tenant: &str) -> String {
@@ -59,9 +51,7 @@ impl Server {
     }
 
     fn key(&self, tenant: &str) -> Value {
-        self.sim
-            .google_key_file(tenant, &self.base(tenant))
-            .unwrap()
+        self.sim.google_key_file(tenant, &self.base(tenant)).unwrap()
     }
 
     fn now(&self, tenant: &str) -> DateTime<Utc> {
@@ -70,8 +60,7 @@ impl Server {
 
     fn assertion(&self, tenant: &str, claims: Value) -> String {
         let key = self.key(tenant);
-        let signing =
-            EncodingKey::from_rsa_pem(key["private_key"].as_str().unwrap().as_bytes()).unwrap();
+        let signing = EncodingKey::from_rsa_pem(key["private_key"].as_str().unwrap().as_bytes()).unwrap();
         jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &signing).unwrap()
     }
 
@@ -82,27 +71,13 @@ impl Server {
     }
 
     async fn exchange(&self, tenant: &str, assertion: &str) -> (u16, Value) {
-        let form = [
-            ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
-            ("assertion", assertion),
-        ];
-        let r = self
-            .http
-            .post(format!("{}/token", self.base(tenant)))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+        let form = [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion)];
+        let r = self.http.post(format!("{}/token", self.base(tenant))).form(&form).send().await.unwrap();
         (r.status().as_u16(), r.json().await.unwrap())
     }
 
     async fn token(&self, tenant: &str, sub: &str, scope: &str) -> String {
-        let (status, body) = self
-            .exchange(
-                tenant,
-                &self.assertion(tenant, self.claims(tenant, sub, scope)),
-            )
-            .await;
+        let (status, body) = self.exchange(tenant, &self.assertion(tenant, self.claims(tenant, sub, scope))).await;
         assert_eq!(status, 200, "{body}");
         body["access_token"].as_str().unwrap().to_string()
     }
@@ -121,12 +96,7 @@ const UNAUTHORIZED_CLIENT: &str = "Client is unauthorized to retrieve access tok
 #[tokio::test]
 async fn issues_a_bearer_token_for_a_trusted_user() {
     let s = Server::start(SCENARIO).await;
-    let (status, body) = s
-        .exchange(
-            "acme",
-            &s.assertion("acme", s.claims("acme", "nora@acme.example", CAL)),
-        )
-        .await;
+    let (status, body) = s.exchange("acme", &s.assertion("acme", s.claims("acme", "nora@acme.example", CAL))).await;
     assert_eq!(status, 200);
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 3599);
@@ -134,31 +104,17 @@ async fn issues_a_bearer_token_for_a_trusted_user() {
 }
 
 #[tokio::test]
-async fn refuses_users_outside_the_trusted_org_unit_and_ungranted_scopes_with_unauthorized_client()
-{
+async fn refuses_users_outside_the_trusted_org_unit_and_ungranted_scopes_with_unauthorized_client() {
     let s = Server::start(SCENARIO).await;
     for (sub, scope) in [("eve@acme.example", CAL), ("nora@acme.example", GMAIL)] {
-        let (status, body) = s
-            .exchange("acme", &s.assertion("acme", s.claims("acme", sub, scope)))
-            .await;
+        let (status, body) = s.exchange("acme", &s.assertion("acme", s.claims("acme", sub, scope))).await;
         assert_eq!(status, 401, "{sub} {scope}");
-        assert_eq!(
-            body,
-            json!({ "error": "unauthorized_client", "error_description": UNAUTHORIZED_CLIENT })
-        );
+        assert_eq!(body, json!({ "error": "unauthorized_client", "error_description": UNAUTHORIZED_CLIENT }));
     }
-    let (status, body) = s
-        .exchange(
-            "acme",
-            &s.assertion("acme", s.claims("acme", "ghost@acme.example", CAL)),
-        )
-        .await;
+    let (status, body) = s.exchange("acme", &s.assertion("acme", s.claims("acme", "ghost@acme.example", CAL))).await;
     assert_eq!(
         (status, body),
-        (
-            400,
-            json!({ "error": "invalid_grant", "error_description": "Invalid email or User ID" })
-        )
+        (400, json!({ "error": "invalid_grant", "error_description": "Invalid email or User ID" }))
     );
 }
 
@@ -170,39 +126,25 @@ async fn checks_the_signature_audience_and_lifetime_of_the_assertion() {
     let forged = other.assertion("acme", s.claims("acme", "nora@acme.example", CAL));
     assert_eq!(
         s.exchange("acme", &forged).await,
-        (
-            400,
-            json!({ "error": "invalid_grant", "error_description": "Invalid JWT Signature." })
-        )
+        (400, json!({ "error": "invalid_grant", "error_description": "Invalid JWT Signature." }))
     );
 
     let mut claims = s.claims("acme", "nora@acme.example", CAL);
     claims["aud"] = json!("https://example.com/token");
     let (status, body) = s.exchange("acme", &s.assertion("acme", claims)).await;
-    assert_eq!(
-        (status, body["error_description"].as_str().unwrap()),
-        (400, "Invalid JWT: Failed audience check.")
-    );
+    assert_eq!((status, body["error_description"].as_str().unwrap()), (400, "Invalid JWT: Failed audience check."));
 
     let mut claims = s.claims("acme", "nora@acme.example", CAL);
     claims["exp"] = json!(claims["iat"].as_i64().unwrap() + 7200);
     let (status, body) = s.exchange("acme", &s.assertion("acme", claims)).await;
     assert_eq!(status, 400);
-    assert!(
-        body["error_description"]
-            .as_str()
-            .unwrap()
-            .starts_with("Invalid JWT: Token must be a short-lived token")
-    );
+    assert!(body["error_description"].as_str().unwrap().starts_with("Invalid JWT: Token must be a short-lived token"));
 }
 
 #[tokio::test]
 async fn directory_answers_google_errors_for_non_admins_and_missing_scopes() {
     let s = Server::start(SCENARIO).await;
-    let url = format!(
-        "{}/admin/directory/v1/users?customer=my_customer",
-        s.base("acme")
-    );
+    let url = format!("{}/admin/directory/v1/users?customer=my_customer", s.base("acme"));
     let nora = s.token("acme", "nora@acme.example", DIR).await;
     let (status, body) = s.get(&url, &nora).await;
     assert_eq!(status, 403);
@@ -214,27 +156,13 @@ async fn directory_answers_google_errors_for_non_admins_and_missing_scopes() {
     let calendar_only = s.token("acme", "ada@acme.example", CAL).await;
     let (status, body) = s.get(&url, &calendar_only).await;
     assert_eq!(status, 403);
-    assert_eq!(
-        body["error"]["message"],
-        "Request had insufficient authentication scopes."
-    );
-    assert_eq!(
-        body["error"]["errors"][0]["reason"],
-        "insufficientPermissions"
-    );
+    assert_eq!(body["error"]["message"], "Request had insufficient authentication scopes.");
+    assert_eq!(body["error"]["errors"][0]["reason"], "insufficientPermissions");
     assert_eq!(body["error"]["status"], "PERMISSION_DENIED");
-    assert_eq!(
-        body["error"]["details"][0]["reason"],
-        "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
-    );
+    assert_eq!(body["error"]["details"][0]["reason"], "ACCESS_TOKEN_SCOPE_INSUFFICIENT");
 
     let ada = s.token("acme", "ada@acme.example", DIR).await;
-    let (status, body) = s
-        .get(
-            &format!("{}/admin/directory/v1/users", s.base("acme")),
-            &ada,
-        )
-        .await;
+    let (status, body) = s.get(&format!("{}/admin/directory/v1/users", s.base("acme")), &ada).await;
     assert_eq!(
         (status, body["error"]["message"].as_str().unwrap()),
         (400, "Bad Request"),
@@ -244,36 +172,22 @@ async fn directory_answers_google_errors_for_non_admins_and_missing_scopes() {
 
 #[tokio::test]
 async fn directory_pages_through_every_user_exactly_once() {
-    let users: String = (0..250)
-        .map(|i| format!("    - email: u{i:03}@acme.example\n"))
-        .collect();
-    let yaml = SCENARIO.replace(
-        "    - email: eve@acme.example\n",
-        &format!("    - email: eve@acme.example\n{users}"),
-    );
+    let users: String = (0..250).map(|i| format!("    - email: u{i:03}@acme.example\n")).collect();
+    let yaml = SCENARIO.replace("    - email: eve@acme.example\n", &format!("    - email: eve@acme.example\n{users}"));
     let s = Server::start(&yaml).await;
     let ada = s.token("acme", "ada@acme.example", DIR).await;
     let mut seen = Vec::new();
     let mut page_token: Option<String> = None;
     let mut pages = 0;
     loop {
-        let mut url = format!(
-            "{}/admin/directory/v1/users?customer=my_customer&maxResults=100",
-            s.base("acme")
-        );
+        let mut url = format!("{}/admin/directory/v1/users?customer=my_customer&maxResults=100", s.base("acme"));
         if let Some(t) = &page_token {
             url.push_str(&format!("&pageToken={t}"));
         }
         let (status, body) = s.get(&url, &ada).await;
         assert_eq!(status, 200, "{body}");
         pages += 1;
-        seen.extend(
-            body["users"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|u| u["primaryEmail"].as_str().unwrap().to_string()),
-        );
+        seen.extend(body["users"].as_array().unwrap().iter().map(|u| u["primaryEmail"].as_str().unwrap().to_string()));
         match body["nextPageToken"].as_str() {
             Some(t) => page_token = Some(t.to_string()),
             None => break,
@@ -286,25 +200,11 @@ async fn directory_pages_through_every_user_exactly_once() {
     sorted.dedup();
     assert_eq!(sorted, seen, "ordered by email, no duplicates");
 
-    let (status, _) = s
-        .get(
-            &format!(
-                "{}/admin/directory/v1/users?customer=my_customer&pageToken=bogus",
-                s.base("acme")
-            ),
-            &ada,
-        )
-        .await;
+    let (status, _) =
+        s.get(&format!("{}/admin/directory/v1/users?customer=my_customer&pageToken=bogus", s.base("acme")), &ada).await;
     assert_eq!(status, 400);
-    let (status, _) = s
-        .get(
-            &format!(
-                "{}/admin/directory/v1/users?customer=my_customer&maxResults=501",
-                s.base("acme")
-            ),
-            &ada,
-        )
-        .await;
+    let (status, _) =
+        s.get(&format!("{}/admin/directory/v1/users?customer=my_customer&maxResults=501", s.base("acme")), &ada).await;
     assert_eq!(status, 400);
 }
 
@@ -313,42 +213,17 @@ async fn calendar_filters_by_time_and_rejects_an_empty_range() {
     let s = Server::start(SCENARIO).await;
     let nora = s.token("acme", "nora@acme.example", CAL).await;
     let events = format!("{}/calendar/v3/calendars/primary/events", s.base("acme"));
-    let (status, body) = s
-        .get(
-            &format!("{events}?timeMin=2025-03-10T10:15:00Z&timeMax=2025-03-11T00:00:00Z"),
-            &nora,
-        )
-        .await;
+    let (status, body) =
+        s.get(&format!("{events}?timeMin=2025-03-10T10:15:00Z&timeMax=2025-03-11T00:00:00Z"), &nora).await;
     assert_eq!(status, 200, "{body}");
-    let titles: Vec<_> = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["summary"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        titles,
-        ["Standup", "Review"],
-        "Standup ends at 10:30, after timeMin (an exclusive bound on end)"
-    );
-    let (status, body) = s
-        .get(
-            &format!("{events}?timeMin=2025-03-10T10:30:00Z&timeMax=2025-03-11T00:00:00Z"),
-            &nora,
-        )
-        .await;
+    let titles: Vec<_> = body["items"].as_array().unwrap().iter().map(|e| e["summary"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Standup", "Review"], "Standup ends at 10:30, after timeMin (an exclusive bound on end)");
+    let (status, body) =
+        s.get(&format!("{events}?timeMin=2025-03-10T10:30:00Z&timeMax=2025-03-11T00:00:00Z"), &nora).await;
     assert_eq!(status, 200);
-    assert_eq!(
-        body["items"].as_array().unwrap().len(),
-        1,
-        "an event ending at timeMin is excluded"
-    );
-    let (status, body) = s
-        .get(
-            &format!("{events}?timeMin=2025-03-11T00:00:00Z&timeMax=2025-03-10T00:00:00Z"),
-            &nora,
-        )
-        .await;
+    assert_eq!(body["items"].as_array().unwrap().len(), 1, "an event ending at timeMin is excluded");
+    let (status, body) =
+        s.get(&format!("{events}?timeMin=2025-03-11T00:00:00Z&timeMax=2025-03-10T00:00:00Z"), &nora).await;
     assert_eq!(status, 400);
     assert_eq!(
         body["error"]["errors"][0],
@@ -359,29 +234,18 @@ async fn calendar_filters_by_time_and_rejects_an_empty_range() {
 #[tokio::test]
 async fn tokens_expire_on_the_virtual_clock_and_stay_in_their_tenant() {
     let s = Server::start(SCENARIO).await;
-    s.sim
-        .load_as(
-            "other",
-            simulator::scenario::parse("t", SCENARIO).unwrap(),
-            false,
-        )
-        .unwrap();
+    s.sim.load_as("other", simulator::scenario::parse("t", SCENARIO).unwrap(), false).unwrap();
     let nora = s.token("acme", "nora@acme.example", CAL).await;
     let list = |tenant: &str| format!("{}/calendar/v3/users/me/calendarList", s.base(tenant));
     assert_eq!(s.get(&list("acme"), &nora).await.0, 200);
     let (status, body) = s.get(&list("other"), &nora).await;
     assert_eq!(status, 401, "a token from one tenant is refused in another");
     assert_eq!(body["error"]["errors"][0]["reason"], "authError");
-    s.sim
-        .advance("acme", chrono::Duration::minutes(59))
-        .unwrap();
+    s.sim.advance("acme", chrono::Duration::minutes(59)).unwrap();
     assert_eq!(s.get(&list("acme"), &nora).await.0, 200);
     s.sim.advance("acme", chrono::Duration::minutes(1)).unwrap();
     let (status, body) = s.get(&list("acme"), &nora).await;
-    assert_eq!(
-        (status, body["error"]["message"].as_str().unwrap()),
-        (401, "Invalid Credentials")
-    );
+    assert_eq!((status, body["error"]["message"].as_str().unwrap()), (401, "Invalid Credentials"));
 }
 
 #[tokio::test]
@@ -389,45 +253,19 @@ async fn admin_api_reports_scenario_problems_with_line_and_field() {
     let s = Server::start(SCENARIO).await;
     let admin = format!("{}/_sim", s.server.base_url());
     let bad = "name: broken\nclock: 2025-03-10T09:00:00Z\ngoogle:\n  domain: acme.example\n  users:\n    - email: a@acme.example\n      org_unit: /Nowhere\n";
-    let r = s
-        .http
-        .post(format!("{admin}/tenants"))
-        .body(bad)
-        .send()
-        .await
-        .unwrap();
+    let r = s.http.post(format!("{admin}/tenants")).body(bad).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["diagnostics"][0]["line"], 7);
-    assert_eq!(
-        body["error"]["diagnostics"][0]["field"],
-        "google.users[0].org_unit"
-    );
+    assert_eq!(body["error"]["diagnostics"][0]["field"], "google.users[0].org_unit");
 
-    let r = s
-        .http
-        .post(format!("{admin}/tenants"))
-        .body(SCENARIO)
-        .send()
-        .await
-        .unwrap();
+    let r = s.http.post(format!("{admin}/tenants")).body(SCENARIO).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 409, "acme is already loaded");
 
-    let r = s
-        .http
-        .post(format!("{admin}/tenants/acme/clock"))
-        .json(&json!({ "advance": "soon" }))
-        .send()
-        .await
-        .unwrap();
+    let r =
+        s.http.post(format!("{admin}/tenants/acme/clock")).json(&json!({ "advance": "soon" })).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
-    let r = s
-        .http
-        .post(format!("{admin}/tenants/nope/clock"))
-        .json(&json!({ "advance": "5m" }))
-        .send()
-        .await
-        .unwrap();
+    let r = s.http.post(format!("{admin}/tenants/nope/clock")).json(&json!({ "advance": "5m" })).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 404);
 }
 
@@ -438,26 +276,14 @@ async fn timeline_steps_apply_as_the_clock_passes_them_and_reset_restores_the_st
     );
     let s = Server::start(&yaml).await;
     let claims = || s.claims("acme", "eve@acme.example", CAL);
-    assert_eq!(
-        s.exchange("acme", &s.assertion("acme", claims())).await.0,
-        401
-    );
+    assert_eq!(s.exchange("acme", &s.assertion("acme", claims())).await.0, 401);
     let report = s.sim.advance("acme", chrono::Duration::minutes(9)).unwrap();
     assert!(report.applied.is_empty());
     let report = s.sim.advance("acme", chrono::Duration::minutes(1)).unwrap();
-    assert_eq!(
-        report.applied[0].change,
-        "moved eve@acme.example from /Sales/EMEA to /Sales/NA"
-    );
-    assert_eq!(
-        s.exchange("acme", &s.assertion("acme", claims())).await.0,
-        200
-    );
+    assert_eq!(report.applied[0].change, "moved eve@acme.example from /Sales/EMEA to /Sales/NA");
+    assert_eq!(s.exchange("acme", &s.assertion("acme", claims())).await.0, 200);
     s.sim.reset("acme").unwrap();
-    assert_eq!(
-        s.exchange("acme", &s.assertion("acme", claims())).await.0,
-        401
-    );
+    assert_eq!(s.exchange("acme", &s.assertion("acme", claims())).await.0, 401);
 }
 
 #[tokio::test]
@@ -468,13 +294,16 @@ async fn sync_tokens_replay_changes_and_answer_410_once_invalidated() {
     let (status, full) = s.get(&format!("{events}?maxResults=1"), &nora).await;
     assert_eq!(status, 200);
     assert!(full["nextPageToken"].is_string() && full["nextSyncToken"].is_null(), "never both: {full}");
-    let (_, last) = s.get(&format!("{events}?maxResults=1&pageToken={}", full["nextPageToken"].as_str().unwrap()), &nora).await;
+    let (_, last) =
+        s.get(&format!("{events}?maxResults=1&pageToken={}", full["nextPageToken"].as_str().unwrap()), &nora).await;
     let token = last["nextSyncToken"].as_str().expect("the last page carries the sync token").to_string();
 
     let (status, nothing) = s.get(&format!("{events}?syncToken={token}"), &nora).await;
     assert_eq!((status, nothing["items"].as_array().unwrap().len()), (200, 0), "no change yet");
 
-    s.sim.apply("acme", &simulator::Action::CancelEvent { owner: "nora@acme.example".into(), title: "Standup".into() }).unwrap();
+    s.sim
+        .apply("acme", &simulator::Action::CancelEvent { owner: "nora@acme.example".into(), title: "Standup".into() })
+        .unwrap();
     let (_, delta) = s.get(&format!("{events}?syncToken={token}"), &nora).await;
     let items = delta["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);

@@ -71,7 +71,12 @@ async fn bots_join_rooms_per_tenant_and_meet_what_the_scenario_describes() {
     let again: Value = reqwest::get(format!("{base}/rooms/sessions/{id}")).await.unwrap().json().await.unwrap();
     assert_eq!(again["trail"], s["trail"]);
 
-    let unpinned = reqwest::Client::new().post(format!("{}/rooms/join", server.base_url())).json(&json!({ "link": "https://meet.google.com/abc-defg-hij" })).send().await.unwrap();
+    let unpinned = reqwest::Client::new()
+        .post(format!("{}/rooms/join", server.base_url()))
+        .json(&json!({ "link": "https://meet.google.com/abc-defg-hij" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(unpinned.status().as_u16(), 400);
     let journal = sim.journal(&simulator::JournalFilter { path: Some("/rooms/join".into()), ..Default::default() });
     assert_eq!(journal.len(), 4);

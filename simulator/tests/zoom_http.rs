@@ -80,8 +80,14 @@ async fn issues_tokens_for_the_account_and_refuses_bad_credentials_in_zooms_shap
     assert_eq!(status, 200);
     assert_eq!((body["token_type"].as_str(), body["expires_in"].as_i64()), (Some("bearer"), Some(3600)));
     assert_eq!(body["api_url"], "https://api.zoom.us");
-    assert_eq!(z.token_with("acct123", "cid", "wrong").await, (400, json!({ "reason": "Invalid client_id or client_secret", "error": "invalid_client" })));
-    assert_eq!(z.token_with("nope", "cid", "secret").await, (400, json!({ "reason": "Account does not exist", "error": "invalid_request" })));
+    assert_eq!(
+        z.token_with("acct123", "cid", "wrong").await,
+        (400, json!({ "reason": "Invalid client_id or client_secret", "error": "invalid_client" }))
+    );
+    assert_eq!(
+        z.token_with("nope", "cid", "secret").await,
+        (400, json!({ "reason": "Account does not exist", "error": "invalid_request" }))
+    );
 }
 
 #[tokio::test]
@@ -103,7 +109,11 @@ async fn users_have_licences_statuses_and_recording_settings() {
     let z = Zoom::start(SCENARIO).await;
     let t = z.token().await;
     let (status, page, _) = z.get("/v2/users?page_size=1", &t).await;
-    assert_eq!((status, page["total_records"].as_u64(), page["page_count"].as_u64()), (200, Some(2), Some(2)), "inactive users are listed only with status=inactive");
+    assert_eq!(
+        (status, page["total_records"].as_u64(), page["page_count"].as_u64()),
+        (200, Some(2), Some(2)),
+        "inactive users are listed only with status=inactive"
+    );
     let next = page["next_page_token"].as_str().unwrap().to_string();
     let (_, second, _) = z.get(&format!("/v2/users?page_size=1&next_page_token={next}"), &t).await;
     assert_eq!(second["users"][0]["email"], "sam@acme.example");
@@ -144,7 +154,19 @@ async fn rate_limits_carry_zooms_headers_and_missing_scopes_are_4711() {
     let z = Zoom::start(SCENARIO).await;
     let t = z.token().await;
     z.sim
-        .add_fault("zoomy", FaultRule { api: "zoom".into(), user: None, status: 429, reason: None, retry_after: Some(2), count: Some(1), from: None, until: None })
+        .add_fault(
+            "zoomy",
+            FaultRule {
+                api: "zoom".into(),
+                user: None,
+                status: 429,
+                reason: None,
+                retry_after: Some(2),
+                count: Some(1),
+                from: None,
+                until: None,
+            },
+        )
         .unwrap();
     let (status, body, headers) = z.get("/v2/users/me", &t).await;
     assert_eq!((status, body["code"].as_u64()), (429, Some(429)));
@@ -152,8 +174,15 @@ async fn rate_limits_carry_zooms_headers_and_missing_scopes_are_4711() {
     assert_eq!(headers["retry-after"], "2");
     assert_eq!(z.get("/v2/users/me", &t).await.0, 200, "the fault was for one call");
 
-    let narrow = Zoom::start(&SCENARIO.replace("  client_id: cid", "  scopes: [user:read:admin]\n  client_id: cid")).await;
+    let narrow =
+        Zoom::start(&SCENARIO.replace("  client_id: cid", "  scopes: [user:read:admin]\n  client_id: cid")).await;
     let t = narrow.token().await;
     let (status, body, _) = narrow.get("/v2/users", &t).await;
-    assert_eq!((status, body), (400, json!({ "code": 4711, "message": "Invalid access token, does not contain scopes:[user:read:list_users:admin]." })));
+    assert_eq!(
+        (status, body),
+        (
+            400,
+            json!({ "code": 4711, "message": "Invalid access token, does not contain scopes:[user:read:list_users:admin]." })
+        )
+    );
 }

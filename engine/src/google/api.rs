@@ -191,22 +191,16 @@ impl GoogleClient {
         let mut users = Vec::new();
         let mut page_token: Option<String> = None;
         loop {
-            let mut query = vec![
-                ("customer", "my_customer".to_string()),
-                ("maxResults", "500".into()),
-            ];
+            let mut query = vec![("customer", "my_customer".to_string()), ("maxResults", "500".into())];
             if let Some(t) = &page_token {
                 query.push(("pageToken", t.clone()));
             }
-            let answer = self
-                .http()
-                .send(|c| c.get(&url).bearer_auth(&token).query(&query))
-                .await?;
+            let answer = self.http().send(|c| c.get(&url).bearer_auth(&token).query(&query)).await?;
             if !answer.status.is_success() {
                 return Err(refusal(answer.status.as_u16(), &answer.body));
             }
-            let page: UsersPage = serde_json::from_str(&answer.body)
-                .map_err(|e| ProviderError::Protocol(format!("users page: {e}")))?;
+            let page: UsersPage =
+                serde_json::from_str(&answer.body).map_err(|e| ProviderError::Protocol(format!("users page: {e}")))?;
             users.extend(page.users.into_iter().map(|u| DirectoryUser {
                 email: u.primary_email.to_ascii_lowercase(),
                 name: u.name.full_name,
@@ -235,8 +229,8 @@ impl GoogleClient {
             if !answer.status.is_success() {
                 return Err(refusal(answer.status.as_u16(), &answer.body));
             }
-            let page: CalendarListPage =
-                serde_json::from_str(&answer.body).map_err(|e| ProviderError::Protocol(format!("calendar list: {e}")))?;
+            let page: CalendarListPage = serde_json::from_str(&answer.body)
+                .map_err(|e| ProviderError::Protocol(format!("calendar list: {e}")))?;
             calendars.extend(page.items.into_iter().map(|c| CalendarRef { id: c.id, primary: c.primary }));
             match page.next_page_token {
                 Some(next) => page_token = Some(next),
@@ -265,7 +259,9 @@ impl GoogleClient {
         loop {
             let mut query = match sync_token {
                 Some(t) => vec![("syncToken", t.to_string())],
-                None => vec![("timeMin", from.to_rfc3339()), ("timeMax", to.to_rfc3339()), ("singleEvents", "true".into())],
+                None => {
+                    vec![("timeMin", from.to_rfc3339()), ("timeMax", to.to_rfc3339()), ("singleEvents", "true".into())]
+                }
             };
             query.push(("maxResults", "250".into()));
             if let Some(t) = &page_token {
@@ -283,7 +279,8 @@ impl GoogleClient {
                     continue;
                 }
                 // All-day events (no dateTime) are not web conferences.
-                let (Some(start), Some(end)) = (raw.start.and_then(|t| t.date_time), raw.end.and_then(|t| t.date_time)) else {
+                let (Some(start), Some(end)) = (raw.start.and_then(|t| t.date_time), raw.end.and_then(|t| t.date_time))
+                else {
                     continue;
                 };
                 changes.events.push(CalendarEvent {

@@ -81,7 +81,8 @@ impl GoogleClient {
             if !answer.status.is_success() {
                 return Err(refusal(answer.status.as_u16(), &answer.body));
             }
-            let page: ListPage = serde_json::from_str(&answer.body).map_err(|e| ProviderError::Protocol(format!("messages page: {e}")))?;
+            let page: ListPage = serde_json::from_str(&answer.body)
+                .map_err(|e| ProviderError::Protocol(format!("messages page: {e}")))?;
             ids.extend(page.messages.into_iter().map(|m| m.id));
             match page.next_page_token {
                 Some(next) => page_token = Some(next),
@@ -94,19 +95,34 @@ impl GoogleClient {
     pub async fn get_message(&self, user: &str, id: &str) -> Result<MailMessage, ProviderError> {
         let token = self.token(user, scopes::GMAIL).await?;
         let url = format!("{}/users/me/messages/{id}", self.endpoints().gmail);
-        let query = [("format", "metadata"), ("metadataHeaders", "From"), ("metadataHeaders", "To"), ("metadataHeaders", "Cc"), ("metadataHeaders", "Subject")];
+        let query = [
+            ("format", "metadata"),
+            ("metadataHeaders", "From"),
+            ("metadataHeaders", "To"),
+            ("metadataHeaders", "Cc"),
+            ("metadataHeaders", "Subject"),
+        ];
         let answer = self.http().send(|c| c.get(&url).bearer_auth(&token).query(&query)).await?;
         if !answer.status.is_success() {
             return Err(refusal(answer.status.as_u16(), &answer.body));
         }
-        let raw: RawMessage = serde_json::from_str(&answer.body).map_err(|e| ProviderError::Protocol(format!("message: {e}")))?;
+        let raw: RawMessage =
+            serde_json::from_str(&answer.body).map_err(|e| ProviderError::Protocol(format!("message: {e}")))?;
         let headers = raw.payload.map(|p| p.headers).unwrap_or_default();
-        let header = |name: &str| headers.iter().filter(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value.clone()).collect::<Vec<_>>();
-        let millis: i64 = raw.internal_date.parse().map_err(|_| ProviderError::Protocol("internalDate is not a number".into()))?;
+        let header = |name: &str| {
+            headers.iter().filter(|h| h.name.eq_ignore_ascii_case(name)).map(|h| h.value.clone()).collect::<Vec<_>>()
+        };
+        let millis: i64 =
+            raw.internal_date.parse().map_err(|_| ProviderError::Protocol("internalDate is not a number".into()))?;
         Ok(MailMessage {
             id: raw.id,
             from: header("From").first().map(|f| address(f)).unwrap_or_default(),
-            to: header("To").iter().chain(header("Cc").iter()).flat_map(|v| v.split(',').map(address).collect::<Vec<_>>()).filter(|a| !a.is_empty()).collect(),
+            to: header("To")
+                .iter()
+                .chain(header("Cc").iter())
+                .flat_map(|v| v.split(',').map(address).collect::<Vec<_>>())
+                .filter(|a| !a.is_empty())
+                .collect(),
             subject: header("Subject").first().cloned().unwrap_or_default(),
             at: DateTime::from_timestamp_millis(millis).unwrap_or_default(),
         })

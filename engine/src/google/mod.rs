@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-pub use gmail::MailMessage;
 pub use api::{CalendarEvent, CalendarRef, DirectoryUser, EventAttendee, EventChanges};
+pub use gmail::MailMessage;
 pub use token::TokenCache;
 
 use crate::clock::Clock;
@@ -73,8 +73,7 @@ pub struct ServiceAccountKeyFile {
 impl ServiceAccountKeyFile {
     /// Reads a key file's JSON.
     pub fn from_json(text: &str) -> Result<Self, ProviderError> {
-        serde_json::from_str(text)
-            .map_err(|e| ProviderError::Config(format!("service-account key file: {e}")))
+        serde_json::from_str(text).map_err(|e| ProviderError::Config(format!("service-account key file: {e}")))
     }
 }
 
@@ -104,16 +103,9 @@ impl GoogleClient {
         endpoints: GoogleEndpoints,
         key: ServiceAccountKeyFile,
     ) -> Result<Self, ProviderError> {
-        let token_uri = endpoints
-            .token_uri
-            .clone()
-            .unwrap_or_else(|| key.token_uri.clone());
+        let token_uri = endpoints.token_uri.clone().unwrap_or_else(|| key.token_uri.clone());
         let tokens = Arc::new(TokenCache::new(key, token_uri, clock)?);
-        Ok(Self {
-            http,
-            endpoints,
-            tokens,
-        })
+        Ok(Self { http, endpoints, tokens })
     }
 
     /// An access token acting as `subject` with `scope` (cached until shortly before expiry).
@@ -139,13 +131,9 @@ impl GoogleClient {
 pub(crate) fn refusal(status: u16, body: &str) -> ProviderError {
     let value: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
     let (code, message) = match &value["error"] {
-        serde_json::Value::String(code) => (
-            code.clone(),
-            value["error_description"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-        ),
+        serde_json::Value::String(code) => {
+            (code.clone(), value["error_description"].as_str().unwrap_or_default().to_string())
+        }
         serde_json::Value::Object(err) => {
             let reason = err
                 .get("errors")
@@ -154,20 +142,9 @@ pub(crate) fn refusal(status: u16, body: &str) -> ProviderError {
                 .and_then(|r| r.as_str())
                 .or_else(|| err.get("status").and_then(|s| s.as_str()))
                 .unwrap_or_default();
-            (
-                reason.to_string(),
-                err.get("message")
-                    .and_then(|m| m.as_str())
-                    .unwrap_or_default()
-                    .to_string(),
-            )
+            (reason.to_string(), err.get("message").and_then(|m| m.as_str()).unwrap_or_default().to_string())
         }
         _ => (String::new(), body.chars().take(200).collect()),
     };
-    ProviderError::Refused {
-        provider: "Google Workspace".into(),
-        status,
-        code,
-        message,
-    }
+    ProviderError::Refused { provider: "Google Workspace".into(), status, code, message }
 }

@@ -47,20 +47,10 @@ pub struct TokenCache {
 
 impl TokenCache {
     /// A cache for `key`, exchanging at `token_uri`.
-    pub fn new(
-        key: ServiceAccountKeyFile,
-        token_uri: String,
-        clock: Arc<dyn Clock>,
-    ) -> Result<Self, ProviderError> {
+    pub fn new(key: ServiceAccountKeyFile, token_uri: String, clock: Arc<dyn Clock>) -> Result<Self, ProviderError> {
         let signing_key = EncodingKey::from_rsa_pem(key.private_key.as_bytes())
             .map_err(|e| ProviderError::Config(format!("service-account private key: {e}")))?;
-        Ok(Self {
-            key,
-            signing_key,
-            token_uri,
-            clock,
-            cached: Mutex::new(HashMap::new()),
-        })
+        Ok(Self { key, signing_key, token_uri, clock, cached: Mutex::new(HashMap::new()) })
     }
 
     /// Forgets every cached token.
@@ -69,12 +59,7 @@ impl TokenCache {
     }
 
     /// A valid token for `subject` and `scope`.
-    pub async fn token(
-        &self,
-        http: &HttpClient,
-        subject: &str,
-        scope: &str,
-    ) -> Result<String, ProviderError> {
+    pub async fn token(&self, http: &HttpClient, subject: &str, scope: &str) -> Result<String, ProviderError> {
         let now = self.clock.now();
         let cache_key = (subject.to_ascii_lowercase(), scope.to_string());
         if let Some((token, expires)) = self.cached.lock().expect("token cache").get(&cache_key)
@@ -94,21 +79,15 @@ impl TokenCache {
         header.kid = self.key.private_key_id.clone();
         let assertion = jsonwebtoken::encode(&header, &claims, &self.signing_key)
             .map_err(|e| ProviderError::Config(format!("cannot sign assertion: {e}")))?;
-        let form = [
-            ("grant_type", JWT_BEARER),
-            ("assertion", assertion.as_str()),
-        ];
+        let form = [("grant_type", JWT_BEARER), ("assertion", assertion.as_str())];
         let answer = http.send(|c| c.post(&self.token_uri).form(&form)).await?;
         if !answer.status.is_success() {
             return Err(refusal(answer.status.as_u16(), &answer.body));
         }
-        let parsed: TokenResponse = serde_json::from_str(&answer.body)
-            .map_err(|e| ProviderError::Protocol(format!("token response: {e}")))?;
+        let parsed: TokenResponse =
+            serde_json::from_str(&answer.body).map_err(|e| ProviderError::Protocol(format!("token response: {e}")))?;
         let expires = self.clock.now() + Duration::seconds(parsed.expires_in);
-        self.cached
-            .lock()
-            .expect("token cache")
-            .insert(cache_key, (parsed.access_token.clone(), expires));
+        self.cached.lock().expect("token cache").insert(cache_key, (parsed.access_token.clone(), expires));
         Ok(parsed.access_token)
     }
 }

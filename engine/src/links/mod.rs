@@ -61,16 +61,8 @@ mod tests {
 
     /// Classifies `url` both ways and compares short summaries.
     fn check(url: &str, expected_off: &str, expected_on: &str) {
-        assert_eq!(
-            summary(&classify(url, false)),
-            expected_off,
-            "{url} with unwrapping off"
-        );
-        assert_eq!(
-            summary(&classify(url, true)),
-            expected_on,
-            "{url} with unwrapping on"
-        );
+        assert_eq!(summary(&classify(url, false)), expected_off, "{url} with unwrapping off");
+        assert_eq!(summary(&classify(url, true)), expected_on, "{url} with unwrapping on");
     }
 
     fn summary(finding: &LinkFinding) -> String {
@@ -86,11 +78,7 @@ mod tests {
     #[test]
     fn wrapped_links_are_recognized_only_when_unwrapping_is_on() {
         check("https://zoom.us/j/123456789", "Zoom", "Zoom");
-        check(
-            "https://example.com/x.",
-            "? https://example.com/x",
-            "? https://example.com/x",
-        );
+        check("https://example.com/x.", "? https://example.com/x", "? https://example.com/x");
         check(
             "https://urldefense.proofpoint.com/v2/url?u=https-3A__zoom.us_j_123456789&d=DwMFaQ&e=",
             "ProofpointV2(Some(Zoom))",
@@ -101,15 +89,7 @@ mod tests {
             "ProofpointV2(None)",
             "? https://example.com/",
         );
-        check(
-            "https://protect-us.mimecast.com/s/abcDEF?domain=zoom.us",
-            "Mimecast(None)",
-            "Mimecast(None)",
-        );
-        check(
-            "https://urldefense.com/v3/__https://zoom.us/j/1*__;!!a!b$",
-            "ProofpointV3(None)",
-            "ProofpointV3(None)",
-        );
+        check("https://protect-us.mimecast.com/s/abcDEF?domain=zoom.us", "Mimecast(None)", "Mimecast(None)");
+        check("https://urldefense.com/v3/__https://zoom.us/j/1*__;!!a!b$", "ProofpointV3(None)", "ProofpointV3(None)");
     }
 }

@@ -125,9 +125,7 @@ fn is_meeting_number(s: &str) -> bool {
 
 /// A vanity or user name: letters, digits, `.`, `_`, `-`.
 fn is_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// Classic `/l/meetup-join/19%3ameeting_…%40thread.v2/0?context=…`, short
@@ -135,30 +133,14 @@ fn is_name(s: &str) -> bool {
 fn teams(url: &str, parts: &UrlParts<'_>, depth: usize) -> Option<ConferenceLink> {
     let segments = parts.segments();
     match segments.as_slice() {
-        [l, join, thread, ..]
-            if l.eq_ignore_ascii_case("l") && join.eq_ignore_ascii_case("meetup-join") =>
-        {
+        [l, join, thread, ..] if l.eq_ignore_ascii_case("l") && join.eq_ignore_ascii_case("meetup-join") => {
             let thread = percent_decode(thread);
             let is_thread = thread.starts_with("19:") && thread.contains("@thread");
-            is_thread.then(|| {
-                link(
-                    ConferenceProvider::Teams,
-                    ConferenceKind::Meeting,
-                    url,
-                    &thread,
-                    None,
-                )
-            })
+            is_thread.then(|| link(ConferenceProvider::Teams, ConferenceKind::Meeting, url, &thread, None))
         }
         [meet, id] if meet.eq_ignore_ascii_case("meet") && is_digits(id) => {
             let passcode = parts.param("p").map(percent_decode);
-            Some(link(
-                ConferenceProvider::Teams,
-                ConferenceKind::Meeting,
-                url,
-                id,
-                passcode,
-            ))
+            Some(link(ConferenceProvider::Teams, ConferenceKind::Meeting, url, id, passcode))
         }
         [dl, launcher, html]
             if dl.eq_ignore_ascii_case("dl")
@@ -179,10 +161,7 @@ fn launched(param: &str, depth: usize) -> Option<ConferenceLink> {
     }
     let inner = percent_decode(param);
     let inner = if inner.starts_with('/') {
-        let path = inner
-            .strip_prefix("/_#")
-            .or_else(|| inner.strip_prefix("/_"))
-            .unwrap_or(&inner);
+        let path = inner.strip_prefix("/_#").or_else(|| inner.strip_prefix("/_")).unwrap_or(&inner);
         format!("https://teams.microsoft.com{path}")
     } else {
         inner
@@ -196,20 +175,11 @@ fn teams_live(url: &str, parts: &UrlParts<'_>) -> Option<ConferenceLink> {
     let [meet, id] = segments.as_slice() else {
         return None;
     };
-    if !meet.eq_ignore_ascii_case("meet")
-        || id.is_empty()
-        || !id.bytes().all(|b| b.is_ascii_alphanumeric())
-    {
+    if !meet.eq_ignore_ascii_case("meet") || id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return None;
     }
     let passcode = parts.param("p").map(percent_decode);
-    Some(link(
-        ConferenceProvider::Teams,
-        ConferenceKind::Meeting,
-        url,
-        id,
-        passcode,
-    ))
+    Some(link(ConferenceProvider::Teams, ConferenceKind::Meeting, url, id, passcode))
 }
 
 /// `meet.google.com/abc-defg-hij`; the code is reported in lowercase.
@@ -219,23 +189,12 @@ fn meet(url: &str, parts: &UrlParts<'_>) -> Option<ConferenceLink> {
         return None;
     };
     let groups: Vec<&str> = code.split('-').collect();
-    let shaped =
-        matches!(groups.as_slice(), [a, b, c] if a.len() == 3 && b.len() == 4 && c.len() == 3);
-    if !shaped
-        || !groups
-            .iter()
-            .all(|g| g.bytes().all(|b| b.is_ascii_alphabetic()))
-    {
+    let shaped = matches!(groups.as_slice(), [a, b, c] if a.len() == 3 && b.len() == 4 && c.len() == 3);
+    if !shaped || !groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_alphabetic())) {
         return None;
     }
     let code = code.to_ascii_lowercase();
-    Some(link(
-        ConferenceProvider::Meet,
-        ConferenceKind::Meeting,
-        url,
-        &code,
-        None,
-    ))
+    Some(link(ConferenceProvider::Meet, ConferenceKind::Meeting, url, &code, None))
 }
 
 /// Personal room `<site>.webex.com/meet/<user>`, scheduled
@@ -246,13 +205,7 @@ fn webex(url: &str, parts: &UrlParts<'_>) -> Option<ConferenceLink> {
         return None;
     };
     if first.eq_ignore_ascii_case("meet") && is_name(second) {
-        return Some(link(
-            ConferenceProvider::Webex,
-            ConferenceKind::PersonalRoom,
-            url,
-            second,
-            None,
-        ));
+        return Some(link(ConferenceProvider::Webex, ConferenceKind::PersonalRoom, url, second, None));
     }
     if !second.eq_ignore_ascii_case("j.php") {
         return None;
@@ -260,15 +213,7 @@ fn webex(url: &str, parts: &UrlParts<'_>) -> Option<ConferenceLink> {
     let mtid = parts.param("MTID")?;
     let hex = mtid.strip_prefix('m')?;
     let valid = hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit());
-    valid.then(|| {
-        link(
-            ConferenceProvider::Webex,
-            ConferenceKind::Meeting,
-            url,
-            mtid,
-            None,
-        )
-    })
+    valid.then(|| link(ConferenceProvider::Webex, ConferenceKind::Meeting, url, mtid, None))
 }
 
 fn is_digits(s: &str) -> bool {
@@ -290,10 +235,7 @@ pub fn find_links(text: &str) -> Vec<String> {
         // `i` is at an ASCII `h`, so it is a char boundary; the end found below is at a
         // char boundary too because it comes from `char_indices`.
         let rest = &text[i..];
-        let len = rest
-            .char_indices()
-            .find(|&(_, c)| ends_url(c))
-            .map_or(rest.len(), |(at, _)| at);
+        let len = rest.char_indices().find(|&(_, c)| ends_url(c)).map_or(rest.len(), |(at, _)| at);
         let candidate = trim_trailing(&rest[..len]);
         if candidate.len() > after_scheme - i {
             found.push(candidate.to_string());
@@ -318,14 +260,8 @@ fn scheme_end(bytes: &[u8], i: usize) -> Option<usize> {
 fn ends_url(c: char) -> bool {
     c.is_whitespace()
         || c.is_control()
-        || matches!(
-            c,
-            '<' | '>' | '"' | '\'' | '`' | '{' | '}' | '|' | '\\' | '^' | '[' | ']'
-        )
-        || matches!(
-            c,
-            '“' | '”' | '‘' | '’' | '«' | '»' | '「' | '」' | '。' | '、' | '，'
-        )
+        || matches!(c, '<' | '>' | '"' | '\'' | '`' | '{' | '}' | '|' | '\\' | '^' | '[' | ']')
+        || matches!(c, '“' | '”' | '‘' | '’' | '«' | '»' | '「' | '」' | '。' | '、' | '，')
 }
 
 /// Trims whitespace, leading brackets or quotes, and trailing punctuation.
@@ -391,9 +327,7 @@ impl UrlParts<'_> {
 pub(super) fn split_url(url: &str) -> Option<UrlParts<'_>> {
     let (scheme, rest) = url.split_once("://")?;
     let valid_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+        && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
     if !valid_scheme {
         return None;
     }
@@ -411,12 +345,7 @@ pub(super) fn split_url(url: &str) -> Option<UrlParts<'_>> {
         Some((path, query)) => (path, Some(query)),
         None => (before_fragment, None),
     };
-    Some(UrlParts {
-        scheme,
-        host,
-        path,
-        query,
-    })
+    Some(UrlParts { scheme, host, path, query })
 }
 
 /// The raw value of `name` in an `&`-separated query; a query copied out of HTML
@@ -455,9 +384,7 @@ pub(super) fn percent_decode(s: &str) -> String {
 }
 
 fn hex_value(b: u8) -> Option<u8> {
-    char::from(b)
-        .to_digit(16)
-        .and_then(|d| u8::try_from(d).ok())
+    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
 
 #[cfg(test)]
@@ -465,19 +392,11 @@ mod tests {
     use super::*;
 
     /// Recognizes `url` and compares `(provider, kind, meeting_id, passcode)`.
-    fn check(
-        url: &str,
-        expected: Option<(ConferenceProvider, ConferenceKind, &str, Option<&str>)>,
-    ) {
+    fn check(url: &str, expected: Option<(ConferenceProvider, ConferenceKind, &str, Option<&str>)>) {
         let actual = recognize(url);
-        let summary = actual.as_ref().map(|l| {
-            (
-                l.provider,
-                l.kind,
-                l.meeting_id.as_deref().unwrap_or_default(),
-                l.passcode.as_deref(),
-            )
-        });
+        let summary = actual
+            .as_ref()
+            .map(|l| (l.provider, l.kind, l.meeting_id.as_deref().unwrap_or_default(), l.passcode.as_deref()));
         assert_eq!(summary, expected, "recognize({url:?}) gave {actual:?}");
     }
 
@@ -485,22 +404,10 @@ mod tests {
     fn recognizes_each_provider_form() {
         use ConferenceKind::*;
         use ConferenceProvider::*;
-        check(
-            "https://zoom.us/j/123456789",
-            Some((Zoom, Meeting, "123456789", None)),
-        );
-        check(
-            "HTTPS://US02WEB.Zoom.US/j/81234567890?pwd=abc.1).",
-            Some((Zoom, Meeting, "81234567890", Some("abc.1"))),
-        );
-        check(
-            "https://zoom.us/w/94567890123?tk=x",
-            Some((Zoom, Webinar, "94567890123", None)),
-        );
-        check(
-            "https://zoom.us/my/jane.doe",
-            Some((Zoom, PersonalRoom, "jane.doe", None)),
-        );
+        check("https://zoom.us/j/123456789", Some((Zoom, Meeting, "123456789", None)));
+        check("HTTPS://US02WEB.Zoom.US/j/81234567890?pwd=abc.1).", Some((Zoom, Meeting, "81234567890", Some("abc.1"))));
+        check("https://zoom.us/w/94567890123?tk=x", Some((Zoom, Webinar, "94567890123", None)));
+        check("https://zoom.us/my/jane.doe", Some((Zoom, PersonalRoom, "jane.doe", None)));
         check("https://zoom.us/j/12345678", None);
         check("https://zoom.us/j/1234567890a", None);
         check("https://zoom.us.evil.example/j/123456789", None);
@@ -508,29 +415,17 @@ mod tests {
             "https://teams.microsoft.com/meet/23456789012?p=Ab12",
             Some((Teams, Meeting, "23456789012", Some("Ab12"))),
         );
-        check(
-            "https://teams.live.com/meet/9387461029384",
-            Some((Teams, Meeting, "9387461029384", None)),
-        );
+        check("https://teams.live.com/meet/9387461029384", Some((Teams, Meeting, "9387461029384", None)));
         check(
             "https://teams.microsoft.com/l/meetup-join/19%3ameeting_ABC%40thread.v2/0",
             Some((Teams, Meeting, "19:meeting_ABC@thread.v2", None)),
         );
         check("https://teams.microsoft.com/l/meetup-join/abc/0", None);
-        check(
-            "https://meet.google.com/abc-defg-hij?authuser=0",
-            Some((Meet, Meeting, "abc-defg-hij", None)),
-        );
-        check(
-            "<https://meet.google.com/ABC-DEFG-HIJ>",
-            Some((Meet, Meeting, "abc-defg-hij", None)),
-        );
+        check("https://meet.google.com/abc-defg-hij?authuser=0", Some((Meet, Meeting, "abc-defg-hij", None)));
+        check("<https://meet.google.com/ABC-DEFG-HIJ>", Some((Meet, Meeting, "abc-defg-hij", None)));
         check("https://meet.google.com/abc-defg-hi", None);
         check("https://meet.google.com/ab1-defg-hij", None);
-        check(
-            "https://acme.webex.com/meet/jane.doe",
-            Some((Webex, PersonalRoom, "jane.doe", None)),
-        );
+        check("https://acme.webex.com/meet/jane.doe", Some((Webex, PersonalRoom, "jane.doe", None)));
         check(
             "https://acme.webex.com/acme/j.php?MTID=m0123456789abcdef0123456789ABCDEF",
             Some((Webex, Meeting, "m0123456789abcdef0123456789ABCDEF", None)),
@@ -543,14 +438,8 @@ mod tests {
     #[test]
     fn trims_text_punctuation_but_keeps_balanced_parentheses() {
         let cases: &[(&str, &str)] = &[
-            (
-                "https://zoom.us/j/123456789).",
-                "https://zoom.us/j/123456789",
-            ),
-            (
-                "https://en.wikipedia.org/wiki/Zoom_(software)",
-                "https://en.wikipedia.org/wiki/Zoom_(software)",
-            ),
+            ("https://zoom.us/j/123456789).", "https://zoom.us/j/123456789"),
+            ("https://en.wikipedia.org/wiki/Zoom_(software)", "https://en.wikipedia.org/wiki/Zoom_(software)"),
             ("https://x.example/a?b=c;!?", "https://x.example/a?b=c"),
             ("https://x.example/é。", "https://x.example/é。"),
         ];
@@ -561,13 +450,8 @@ mod tests {
 
     #[test]
     fn percent_decodes_leniently() {
-        let cases: &[(&str, &str)] = &[
-            ("a%3Ab%3ac", "a:b:c"),
-            ("100%", "100%"),
-            ("%zz%4", "%zz%4"),
-            ("%C3%A9", "é"),
-            ("%FF", "\u{FFFD}"),
-        ];
+        let cases: &[(&str, &str)] =
+            &[("a%3Ab%3ac", "a:b:c"), ("100%", "100%"), ("%zz%4", "%zz%4"), ("%C3%A9", "é"), ("%FF", "\u{FFFD}")];
         for &(input, expected) in cases {
             assert_eq!(percent_decode(input), expected, "{input}");
         }

@@ -115,9 +115,7 @@ pub fn detect_wrapper(url: &str) -> Option<Wrapper> {
             _ => None,
         };
     }
-    if host.ends_with(".safelinks.protection.outlook.com")
-        || host.ends_with(".safelinks.protection.office365.us")
-    {
+    if host.ends_with(".safelinks.protection.outlook.com") || host.ends_with(".safelinks.protection.office365.us") {
         return Some(Wrapper::SafeLinks);
     }
     if is_mimecast_host(host) && path.starts_with("/s/") {
@@ -132,9 +130,8 @@ pub fn detect_wrapper(url: &str) -> Option<Wrapper> {
 /// `protect-us.mimecast.com` and its regional siblings, and the newer
 /// `url.<region>.m.mimecastprotect.com`.
 fn is_mimecast_host(host: &str) -> bool {
-    let regional = host
-        .strip_suffix(".mimecast.com")
-        .is_some_and(|label| label.starts_with("protect") && !label.contains('.'));
+    let regional =
+        host.strip_suffix(".mimecast.com").is_some_and(|label| label.starts_with("protect") && !label.contains('.'));
     regional || host == "mimecastprotect.com" || host.ends_with(".mimecastprotect.com")
 }
 
@@ -144,19 +141,11 @@ pub fn unwrap(url: &str) -> Result<String, UnwrapError> {
     let wrapper = detect_wrapper(url).ok_or(UnwrapError::NotWrapped)?;
     let query = url.split_once('?').map_or("", |(_, q)| q);
     let param = |name: &'static str| {
-        query_param(query, name)
-            .filter(|v| !v.is_empty())
-            .ok_or(UnwrapError::MissingParameter {
-                wrapper,
-                param: name,
-            })
+        query_param(query, name).filter(|v| !v.is_empty()).ok_or(UnwrapError::MissingParameter { wrapper, param: name })
     };
     match wrapper {
         Wrapper::ProofpointV1 => {
-            let u = proofpoint_v1_target(query).ok_or(UnwrapError::MissingParameter {
-                wrapper,
-                param: "u",
-            })?;
+            let u = proofpoint_v1_target(query).ok_or(UnwrapError::MissingParameter { wrapper, param: "u" })?;
             Ok(html_unescape(&percent_decode(u)))
         }
         Wrapper::ProofpointV2 => {
@@ -170,9 +159,7 @@ pub fn unwrap(url: &str) -> Result<String, UnwrapError> {
                 .collect();
             Ok(html_unescape(&percent_decode(&u)))
         }
-        Wrapper::ProofpointV3 => {
-            proofpoint_v3(url).map_err(|reason| UnwrapError::Malformed { wrapper, reason })
-        }
+        Wrapper::ProofpointV3 => proofpoint_v3(url).map_err(|reason| UnwrapError::Malformed { wrapper, reason }),
         Wrapper::SafeLinks => Ok(percent_decode(param("url")?)),
         Wrapper::Barracuda => Ok(percent_decode(param("a")?)),
         Wrapper::Mimecast => Err(UnwrapError::NotReversible(wrapper)),
@@ -199,17 +186,9 @@ pub fn unwrap_all(url: &str) -> Result<String, UnwrapError> {
 /// v1's `u` runs up to `&k=` (Proofpoint's decoder matches `u=(.+?)&k=`), since old v1
 /// links may carry the target unencoded, `&`s and all.
 fn proofpoint_v1_target(query: &str) -> Option<&str> {
-    let start = if query.starts_with("u=") {
-        2
-    } else {
-        query.find("&u=")? + 3
-    };
+    let start = if query.starts_with("u=") { 2 } else { query.find("&u=")? + 3 };
     let value = query.get(start..)?;
-    let end = value
-        .find("&k=")
-        .or_else(|| value.find("&amp;k="))
-        .or_else(|| value.find('&'))
-        .unwrap_or(value.len());
+    let end = value.find("&k=").or_else(|| value.find("&amp;k=")).or_else(|| value.find('&')).unwrap_or(value.len());
     value.get(..end).filter(|v| !v.is_empty())
 }
 
@@ -225,10 +204,7 @@ fn proofpoint_v3(url: &str) -> Result<String, &'static str> {
     let rest = &url[at + START.len()..];
     // The link is at least one character, then runs to the first `__;`.
     let first = rest.chars().next().ok_or("no link after /v3/__")?;
-    let end = rest[first.len_utf8()..]
-        .find("__;")
-        .ok_or("no `__;` after the link")?
-        + first.len_utf8();
+    let end = rest[first.len_utf8()..].find("__;").ok_or("no `__;` after the link")? + first.len_utf8();
     let body = &rest[..end];
     let after = &rest[end + 3..];
     let encoded = after.split(['!', '$']).next().unwrap_or_default();
@@ -242,10 +218,8 @@ fn proofpoint_v3(url: &str) -> Result<String, &'static str> {
 /// Proofpoint sometimes writes `https:/host`; its decoder puts the second `/` back.
 fn restore_double_slash(body: &str) -> String {
     if let Some((scheme, rest)) = body.split_once(":/") {
-        let is_scheme = !scheme.is_empty()
-            && scheme
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'));
+        let is_scheme =
+            !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'));
         if is_scheme && rest.len() >= 2 && !rest.starts_with('/') {
             return format!("{scheme}://{rest}");
         }
@@ -271,9 +245,7 @@ fn substitute_v3_tokens(body: &str, replaced: &[char]) -> Result<String, &'stati
             }
             _ => (1, 1),
         };
-        let taken = replaced
-            .get(next..next + count)
-            .ok_or("more `*` than replaced characters")?;
+        let taken = replaced.get(next..next + count).ok_or("more `*` than replaced characters")?;
         out.extend(taken);
         next += count;
         i += width;

@@ -58,7 +58,8 @@ fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
         if bytes[i] == b'%'
-            && let (Some(h), Some(l)) = (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex))
+            && let (Some(h), Some(l)) =
+                (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex))
         {
             out.push((h * 16 + l) as u8);
             i += 3;
@@ -83,6 +84,9 @@ mod tests {
         assert_eq!(parsed.target, "https://zoom.us/j/81234567890?pwd=a_b");
         assert_eq!(parse("https://zoom.us/j/1"), None);
         assert_eq!(parse("https://join.recorder.example/acme/x/1?to=a"), None);
-        assert_eq!(parse("https://join.recorder.example/acme/s/1?to=%zz%"), Some(ConsentLink { company: "acme".into(), link_type: ConsentLinkType::Static, target: "%zz%".into() }));
+        assert_eq!(
+            parse("https://join.recorder.example/acme/s/1?to=%zz%"),
+            Some(ConsentLink { company: "acme".into(), link_type: ConsentLinkType::Static, target: "%zz%".into() })
+        );
     }
 }

@@ -66,7 +66,8 @@ fn evaluate(f: MeetingFacts<'_>, s: &CompanySettings, d: &mut RecordingDecision)
         ConnectionMode::None => false,
     };
     let reachable = |email: &str| {
-        connected(email) && f.access.get(email).is_none_or(|a| !matches!(a.calendar, Access::Refused(_) | Access::Unreachable(_)))
+        connected(email)
+            && f.access.get(email).is_none_or(|a| !matches!(a.calendar, Access::Refused(_) | Access::Unreachable(_)))
     };
     let coordinator = rec.outlook_coordinator.as_deref().map(str::to_ascii_lowercase);
     let participants: Vec<String> = {
@@ -103,7 +104,10 @@ fn evaluate(f: MeetingFacts<'_>, s: &CompanySettings, d: &mut RecordingDecision)
     let lead = e.start - m.scheduling_time();
     if lead < Duration::minutes(SCHEDULING_LEAD) {
         let what = if m.last_changed > m.first_imported { "last updated" } else { "received" };
-        return Err((Reason::TooLateToSchedule, Some(format!("{what} {} minutes before the start", lead.num_minutes().max(0)))));
+        return Err((
+            Reason::TooLateToSchedule,
+            Some(format!("{what} {} minutes before the start", lead.num_minutes().max(0))),
+        ));
     }
     // REC-06.
     // A meeting the Outlook Coordinator delivered needs no calendar access (REC-04).
@@ -115,7 +119,8 @@ fn evaluate(f: MeetingFacts<'_>, s: &CompanySettings, d: &mut RecordingDecision)
     }
     // REC-07.
     let ex = &rec.exclusions;
-    let invitees: Vec<&str> = std::iter::once(e.organizer.as_str()).chain(e.attendees.iter().map(|a| a.email.as_str())).collect();
+    let invitees: Vec<&str> =
+        std::iter::once(e.organizer.as_str()).chain(e.attendees.iter().map(|a| a.email.as_str())).collect();
     if let Some(p) = invitees.iter().find(|p| ex.domains.iter().any(|x| x.eq_ignore_ascii_case(domain(p)))) {
         return Err((Reason::ExcludedDomain, Some(domain(p).to_string())));
     }
@@ -179,7 +184,10 @@ fn evaluate(f: MeetingFacts<'_>, s: &CompanySettings, d: &mut RecordingDecision)
             return Err((Reason::ExternalConsentLink, Some(c.company.clone())));
         }
         if c.link_type != profile.link_type {
-            return Err((Reason::ConsentLinkTypeMismatch, Some(format!("{:?} link, profile expects {:?}", c.link_type, profile.link_type))));
+            return Err((
+                Reason::ConsentLinkTypeMismatch,
+                Some(format!("{:?} link, profile expects {:?}", c.link_type, profile.link_type)),
+            ));
         }
         if let Some(other) = others.iter().find(|o| o.url != chosen.link.url) {
             return Err((Reason::ConsentBypassLink, Some(other.url.clone())));
@@ -188,7 +196,8 @@ fn evaluate(f: MeetingFacts<'_>, s: &CompanySettings, d: &mut RecordingDecision)
     // REC-18 compliance findings (never blocking).
     d.find("bot_name", rec.bot_name.clone());
     if rec.email_external_participants {
-        let external: Vec<&str> = participants.iter().filter(|p| !internal(p) && s.member(p).is_none()).map(String::as_str).collect();
+        let external: Vec<&str> =
+            participants.iter().filter(|p| !internal(p) && s.member(p).is_none()).map(String::as_str).collect();
         if !external.is_empty() {
             d.find("external_participants_emailed", external.join(", "));
         }
@@ -209,7 +218,8 @@ fn evaluate(f: MeetingFacts<'_>, s: &CompanySettings, d: &mut RecordingDecision)
         }
     }
     // REC-17: the authenticated bot joins Teams and Webex as a trusted user.
-    let authenticated = rec.authenticated_bot && matches!(provider, ConferenceProvider::Teams | ConferenceProvider::Webex);
+    let authenticated =
+        rec.authenticated_bot && matches!(provider, ConferenceProvider::Teams | ConferenceProvider::Webex);
     d.bot = Some(BotPlan { name: rec.bot_name.clone(), authenticated, link: chosen.link.url.clone() });
     Ok(Outcome::RecordBot)
 }

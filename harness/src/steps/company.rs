@@ -73,9 +73,7 @@ fn company_import(w: &mut TenantWorld, kind: ImportKind, on: Toggle) {
 #[given(expr = "the team members:")]
 fn team_members(w: &mut TenantWorld, step: &Step) -> StepResult {
     for row in table_rows(step)? {
-        let email = row
-            .get("member")
-            .ok_or("the table needs a `member` column with each member's email")?;
+        let email = row.get("member").ok_or("the table needs a `member` column with each member's email")?;
         let mut m = TeamMember::new(email);
         if let Some(seat) = row.get("seat").filter(|s| !s.is_empty()) {
             m.seat = seat.parse::<SeatParam>()?.0;
@@ -102,9 +100,7 @@ fn team_members(w: &mut TenantWorld, step: &Step) -> StepResult {
 }
 
 fn member<'a>(w: &'a mut TenantWorld, email: &str) -> Result<&'a mut TeamMember, String> {
-    w.settings
-        .member_mut(email)
-        .ok_or_else(|| format!("{email} is not a team member"))
+    w.settings.member_mut(email).ok_or_else(|| format!("{email} is not a team member"))
 }
 
 /// Sets one member's calendar / email / non-recorded meetings capture toggle.

@@ -10,18 +10,9 @@ use crate::world::{StepResult, TenantWorld};
 async fn add_fault(w: &mut TenantWorld, rule: serde_json::Value) -> StepResult {
     let live = w.live().await?;
     let url = format!("{}/tenants/{}/faults", live.admin_url(), live.tenant);
-    let response = live
-        .http
-        .post(url)
-        .json(&rule)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+    let response = live.http.post(url).json(&rule).send().await.map_err(|e| e.to_string())?;
     if !response.status().is_success() {
-        return Err(format!(
-            "the admin API refused the fault: {}",
-            response.text().await.unwrap_or_default()
-        ));
+        return Err(format!("the admin API refused the fault: {}", response.text().await.unwrap_or_default()));
     }
     Ok(())
 }
@@ -41,11 +32,7 @@ async fn fails_next_retry_after(
     retry_after: u64,
     count: u32,
 ) -> StepResult {
-    add_fault(
-        w,
-        json!({ "api": api.0, "status": status, "retry_after": retry_after, "count": count }),
-    )
-    .await
+    add_fault(w, json!({ "api": api.0, "status": status, "retry_after": retry_after, "count": count })).await
 }
 
 /// Every call to an API answers this status until the scenario ends.

@@ -5,12 +5,7 @@ use cucumber::then;
 
 use crate::world::{StepResult, TenantWorld};
 
-async fn entries(
-    w: &mut TenantWorld,
-    method: &str,
-    path: &str,
-    status: u16,
-) -> Result<Vec<serde_json::Value>, String> {
+async fn entries(w: &mut TenantWorld, method: &str, path: &str, status: u16) -> Result<Vec<serde_json::Value>, String> {
     let live = w.live().await?;
     let url = format!("{}/journal", live.admin_url());
     let query = [
@@ -37,9 +32,7 @@ async fn entries(
 async fn journal_has(w: &mut TenantWorld, method: String, path: String, status: u16) -> StepResult {
     let hits = entries(w, &method, &path, status).await?;
     if hits.is_empty() {
-        return Err(format!(
-            "no {method} {path}… answered {status} in the journal"
-        ));
+        return Err(format!("no {method} {path}… answered {status} in the journal"));
     }
     Ok(())
 }
@@ -65,30 +58,30 @@ async fn journal_has_for(
 
 /// Counts requests with this method and path prefix answered with this status.
 #[then(expr = "the journal shows {int} × {word} {string} answered {int}")]
-async fn journal_count(
-    w: &mut TenantWorld,
-    count: usize,
-    method: String,
-    path: String,
-    status: u16,
-) -> StepResult {
+async fn journal_count(w: &mut TenantWorld, count: usize, method: String, path: String, status: u16) -> StepResult {
     let hits = entries(w, &method, &path, status).await?;
     if hits.len() != count {
-        return Err(format!(
-            "expected {count} × {method} {path}… answered {status}, the journal has {}",
-            hits.len()
-        ));
+        return Err(format!("expected {count} × {method} {path}… answered {status}, the journal has {}", hits.len()));
     }
     Ok(())
 }
 
 /// Counts requests with this method, path prefix and status made as a given user.
 #[then(expr = "the journal shows {int} × {word} {string} answered {int} for {string}")]
-async fn journal_count_for(w: &mut TenantWorld, count: usize, method: String, path: String, status: u16, subject: String) -> StepResult {
+async fn journal_count_for(
+    w: &mut TenantWorld,
+    count: usize,
+    method: String,
+    path: String,
+    status: u16,
+    subject: String,
+) -> StepResult {
     let hits = entries(w, &method, &path, status).await?;
     let mine = hits.iter().filter(|e| e["subject"].as_str().is_some_and(|s| s.eq_ignore_ascii_case(&subject))).count();
     if mine != count {
-        return Err(format!("expected {count} × {method} {path}… answered {status} for {subject}, the journal has {mine}"));
+        return Err(format!(
+            "expected {count} × {method} {path}… answered {status} for {subject}, the journal has {mine}"
+        ));
     }
     Ok(())
 }

@@ -7,7 +7,10 @@ use crate::world::{StepResult, TenantWorld};
 
 fn user<'a>(w: &'a mut TenantWorld, email: &str) -> Result<&'a mut simulator::scenario::spec::UserSpec, String> {
     let g = w.spec_mut()?.google.as_mut().ok_or("the scenario has no Google Workspace tenant")?;
-    g.users.iter_mut().find(|u| u.email.value.eq_ignore_ascii_case(email)).ok_or_else(|| format!("{email} is not a Google user of this tenant"))
+    g.users
+        .iter_mut()
+        .find(|u| u.email.value.eq_ignore_ascii_case(email))
+        .ok_or_else(|| format!("{email} is not a Google user of this tenant"))
 }
 
 fn message(from: String, to: String, subject: String, at: String) -> MessageSpec {

@@ -29,19 +29,7 @@ use cucumber::gherkin::Step;
 pub fn table_rows(step: &Step) -> Result<Vec<std::collections::HashMap<String, String>>, String> {
     let table = step.table.as_ref().ok_or("this step needs a data table")?;
     let mut rows = table.rows.iter();
-    let header: Vec<String> = rows
-        .next()
-        .ok_or("the table has no header row")?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    Ok(rows
-        .map(|r| {
-            header
-                .iter()
-                .cloned()
-                .zip(r.iter().map(|c| c.trim().to_string()))
-                .collect()
-        })
-        .collect())
+    let header: Vec<String> =
+        rows.next().ok_or("the table has no header row")?.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
+    Ok(rows.map(|r| header.iter().cloned().zip(r.iter().map(|c| c.trim().to_string())).collect()).collect())
 }

@@ -14,10 +14,7 @@ use crate::world::{StepResult, TenantWorld};
 async fn engine_syncs(w: &mut TenantWorld) -> StepResult {
     let settings = w.settings.clone();
     let live = w.live().await?;
-    live.engine
-        .sync(&settings)
-        .await
-        .map_err(|e| e.to_string())?;
+    live.engine.sync(&settings).await.map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -29,22 +26,14 @@ fn row<'a>(page: &'a TeamMembersPage, email: &str) -> Result<&'a MemberRow, Stri
 }
 
 fn describe(row: &MemberRow) -> String {
-    let warnings: Vec<String> = row
-        .warnings
-        .iter()
-        .map(|w| format!("{} ({})", w.code, w.message))
-        .collect();
+    let warnings: Vec<String> = row.warnings.iter().map(|w| format!("{} ({})", w.code, w.message)).collect();
     format!(
         "{}: email {:?}, calendar {:?}, web conference {:?}; warnings: {}",
         row.email,
         row.email_icon,
         row.calendar_icon,
         row.web_conference_icon,
-        if warnings.is_empty() {
-            "none".into()
-        } else {
-            warnings.join("; ")
-        }
+        if warnings.is_empty() { "none".into() } else { warnings.join("; ") }
     )
 }
 
@@ -69,19 +58,9 @@ async fn icon_is(w: &mut TenantWorld, icon: IconParam, email: String, color: Col
 #[then(expr = "every team member's {icon} icon is {color}")]
 async fn every_icon_is(w: &mut TenantWorld, icon: IconParam, color: Color) -> StepResult {
     let page = w.page().await?;
-    let wrong: Vec<String> = page
-        .members
-        .iter()
-        .filter(|r| r.icon(icon.0) != color.0)
-        .map(describe)
-        .collect();
+    let wrong: Vec<String> = page.members.iter().filter(|r| r.icon(icon.0) != color.0).map(describe).collect();
     if !wrong.is_empty() {
-        return Err(format!(
-            "expected every {:?} icon {:?}, but:\n  {}",
-            icon.0,
-            color.0,
-            wrong.join("\n  ")
-        ));
+        return Err(format!("expected every {:?} icon {:?}, but:\n  {}", icon.0, color.0, wrong.join("\n  ")));
     }
     Ok(())
 }
@@ -92,15 +71,11 @@ async fn page_shows(w: &mut TenantWorld, step: &Step) -> StepResult {
     let page = w.page().await?;
     let mut problems = Vec::new();
     for expected in table_rows(step)? {
-        let email = expected
-            .get("member")
-            .ok_or("the table needs a `member` column")?;
+        let email = expected.get("member").ok_or("the table needs a `member` column")?;
         let r = row(&page, email)?;
-        for (column, kind) in [
-            ("email", IconKind::Email),
-            ("calendar", IconKind::Calendar),
-            ("web conference", IconKind::WebConference),
-        ] {
+        for (column, kind) in
+            [("email", IconKind::Email), ("calendar", IconKind::Calendar), ("web conference", IconKind::WebConference)]
+        {
             if let Some(cell) = expected.get(column).filter(|c| !c.is_empty()) {
                 let want = color_cell(cell)?;
                 if r.icon(kind) != want {
@@ -113,11 +88,7 @@ async fn page_shows(w: &mut TenantWorld, step: &Step) -> StepResult {
             }
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n"))
-    }
+    if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
 }
 
 /// Asserts a member carries a warning with this code.
@@ -133,20 +104,12 @@ async fn has_warning(w: &mut TenantWorld, email: String, code: String) -> StepRe
 
 /// Asserts a member's warning with this code mentions a text.
 #[then(expr = "{string} has the warning {string} saying {string}")]
-async fn warning_says(
-    w: &mut TenantWorld,
-    email: String,
-    code: String,
-    text: String,
-) -> StepResult {
+async fn warning_says(w: &mut TenantWorld, email: String, code: String, text: String) -> StepResult {
     let page = w.page().await?;
     let r = row(&page, &email)?;
     match r.warnings.iter().find(|x| x.code == code) {
         Some(x) if x.message.contains(&text) => Ok(()),
-        Some(x) => Err(format!(
-            "warning {code} of {email} says {:?}, which does not contain {text:?}",
-            x.message
-        )),
+        Some(x) => Err(format!("warning {code} of {email} says {:?}, which does not contain {text:?}", x.message)),
         None => Err(format!("expected warning {code}\n  {}", describe(r))),
     }
 }
@@ -163,25 +126,15 @@ async fn no_warnings(w: &mut TenantWorld, email: String) -> StepResult {
 }
 
 fn banners(page: &TeamMembersPage) -> String {
-    let all: Vec<String> = page
-        .banners
-        .iter()
-        .map(|b| format!("{} {:?}: {}", b.code, b.count, b.message))
-        .collect();
-    if all.is_empty() {
-        "no banners".into()
-    } else {
-        all.join("; ")
-    }
+    let all: Vec<String> = page.banners.iter().map(|b| format!("{} {:?}: {}", b.code, b.count, b.message)).collect();
+    if all.is_empty() { "no banners".into() } else { all.join("; ") }
 }
 
 /// Asserts a company banner is shown.
 #[then(expr = "the page shows the banner {string}")]
 async fn banner_shown(w: &mut TenantWorld, code: String) -> StepResult {
     let page = w.page().await?;
-    page.banner(&code)
-        .map(|_| ())
-        .ok_or_else(|| format!("expected banner {code}; the page has {}", banners(&page)))
+    page.banner(&code).map(|_| ()).ok_or_else(|| format!("expected banner {code}; the page has {}", banners(&page)))
 }
 
 /// Asserts a company banner is shown with a count (`[#]`).
@@ -190,10 +143,7 @@ async fn banner_count(w: &mut TenantWorld, code: String, count: usize) -> StepRe
     let page = w.page().await?;
     match page.banner(&code) {
         Some(b) if b.count == Some(count) => Ok(()),
-        _ => Err(format!(
-            "expected banner {code} with count {count}; the page has {}",
-            banners(&page)
-        )),
+        _ => Err(format!("expected banner {code} with count {count}; the page has {}", banners(&page))),
     }
 }
 
@@ -203,10 +153,7 @@ async fn banner_says(w: &mut TenantWorld, code: String, text: String) -> StepRes
     let page = w.page().await?;
     match page.banner(&code) {
         Some(b) if b.message.contains(&text) => Ok(()),
-        _ => Err(format!(
-            "expected banner {code} saying {text:?}; the page has {}",
-            banners(&page)
-        )),
+        _ => Err(format!("expected banner {code} saying {text:?}; the page has {}", banners(&page))),
     }
 }
 
@@ -216,10 +163,7 @@ async fn banner_absent(w: &mut TenantWorld, code: String) -> StepResult {
     let page = w.page().await?;
     match page.banner(&code) {
         None => Ok(()),
-        Some(_) => Err(format!(
-            "expected no banner {code}; the page has {}",
-            banners(&page)
-        )),
+        Some(_) => Err(format!("expected no banner {code}; the page has {}", banners(&page))),
     }
 }
 
@@ -230,10 +174,7 @@ async fn meetings_count(w: &mut TenantWorld, count: usize) -> StepResult {
     let meetings = live.engine.meetings().await.map_err(|e| e.to_string())?;
     if meetings.len() != count {
         let titles: Vec<_> = meetings.iter().map(|m| m.event.title.as_str()).collect();
-        return Err(format!(
-            "expected {count} imported meetings, got {}: {titles:?}",
-            meetings.len()
-        ));
+        return Err(format!("expected {count} imported meetings, got {}: {titles:?}", meetings.len()));
     }
     Ok(())
 }
@@ -245,9 +186,7 @@ async fn meeting_imported(w: &mut TenantWorld, title: String) -> StepResult {
     let meetings = live.engine.meetings().await.map_err(|e| e.to_string())?;
     if !meetings.iter().any(|m| m.event.title == title) {
         let titles: Vec<_> = meetings.iter().map(|m| m.event.title.as_str()).collect();
-        return Err(format!(
-            "no imported meeting titled {title:?}; imported: {titles:?}"
-        ));
+        return Err(format!("no imported meeting titled {title:?}; imported: {titles:?}"));
     }
     Ok(())
 }

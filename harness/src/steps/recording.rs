@@ -50,7 +50,14 @@ fn event(title: String, start: String, link: String, attendees: Vec<AttendeeSpec
 
 /// Puts a web conference on a user's primary calendar: title, start (`+2h`), conference link; optional attendees table (`email`, `response`).
 #[given(expr = "{string} has a meeting {string} at {string} on {string}")]
-fn conference_meeting(w: &mut TenantWorld, owner: String, title: String, start: String, link: String, step: &Step) -> StepResult {
+fn conference_meeting(
+    w: &mut TenantWorld,
+    owner: String,
+    title: String,
+    start: String,
+    link: String,
+    step: &Step,
+) -> StepResult {
     let attendees = attendees(step)?;
     let user = google_user(w, &owner)?;
     user.events.push(event(title, start, link, attendees));
@@ -59,7 +66,15 @@ fn conference_meeting(w: &mut TenantWorld, owner: String, title: String, start: 
 
 /// Puts a web conference on one of a user's secondary calendars (created if needed).
 #[given(expr = "{string} has a meeting {string} at {string} on {string} in the secondary calendar {string}")]
-fn secondary_meeting(w: &mut TenantWorld, owner: String, title: String, start: String, link: String, calendar: String, step: &Step) -> StepResult {
+fn secondary_meeting(
+    w: &mut TenantWorld,
+    owner: String,
+    title: String,
+    start: String,
+    link: String,
+    calendar: String,
+    step: &Step,
+) -> StepResult {
     let attendees = attendees(step)?;
     let user = google_user(w, &owner)?;
     let cal = match user.calendars.iter().position(|c| c.summary == calendar) {
@@ -75,7 +90,10 @@ fn secondary_meeting(w: &mut TenantWorld, owner: String, title: String, start: S
 
 fn google_user<'a>(w: &'a mut TenantWorld, email: &str) -> Result<&'a mut simulator::scenario::spec::UserSpec, String> {
     let g = w.spec_mut()?.google.as_mut().ok_or("the scenario has no Google Workspace tenant")?;
-    g.users.iter_mut().find(|u| u.email.value.eq_ignore_ascii_case(email)).ok_or_else(|| format!("{email} is not a Google user of this tenant"))
+    g.users
+        .iter_mut()
+        .find(|u| u.email.value.eq_ignore_ascii_case(email))
+        .ok_or_else(|| format!("{email} is not a Google user of this tenant"))
 }
 
 fn declared_event<'a>(w: &'a mut TenantWorld, title: &str) -> Result<&'a mut EventSpec, String> {
@@ -97,10 +115,13 @@ fn marked_private(w: &mut TenantWorld, title: String) -> StepResult {
 /// A security gateway rewrote a declared meeting's link: "Proofpoint URL Defense v1|v2|v3", "Microsoft Safe Links", "Mimecast" or "Barracuda".
 #[given(expr = "the link of the meeting {string} is wrapped by {string}")]
 fn wrapped_by(w: &mut TenantWorld, title: String, wrapper: String) -> StepResult {
-    let found = simulator::links::LinkWrapper::ALL.into_iter().find(|x| x.name().eq_ignore_ascii_case(&wrapper)).ok_or_else(|| {
-        let names: Vec<_> = simulator::links::LinkWrapper::ALL.iter().map(|x| x.name()).collect();
-        format!("`{wrapper}` is not a gateway; use one of: {}", names.join(", "))
-    })?;
+    let found = simulator::links::LinkWrapper::ALL
+        .into_iter()
+        .find(|x| x.name().eq_ignore_ascii_case(&wrapper))
+        .ok_or_else(|| {
+            let names: Vec<_> = simulator::links::LinkWrapper::ALL.iter().map(|x| x.name()).collect();
+            format!("`{wrapper}` is not a gateway; use one of: {}", names.join(", "))
+        })?;
     declared_event(w, &title)?.wrapped_by = Some(found);
     Ok(())
 }
@@ -117,7 +138,12 @@ fn description(w: &mut TenantWorld, title: String, text: String) -> StepResult {
 fn timed_reschedule(w: &mut TenantWorld, at: String, owner: String, title: String, start: String) -> StepResult {
     w.spec_mut()?.timeline.push(simulator::scenario::spec::TimelineStepSpec {
         at: Some(sp(at)),
-        update_event: Some(simulator::scenario::spec::UpdateEventSpec { owner: sp(owner), title: sp(title), start: Some(sp(start)), conference: None }),
+        update_event: Some(simulator::scenario::spec::UpdateEventSpec {
+            owner: sp(owner),
+            title: sp(title),
+            start: Some(sp(start)),
+            conference: None,
+        }),
         ..Default::default()
     });
     Ok(())
@@ -128,7 +154,12 @@ fn timed_reschedule(w: &mut TenantWorld, at: String, owner: String, title: Strin
 fn timed_relink(w: &mut TenantWorld, at: String, owner: String, title: String, link: String) -> StepResult {
     w.spec_mut()?.timeline.push(simulator::scenario::spec::TimelineStepSpec {
         at: Some(sp(at)),
-        update_event: Some(simulator::scenario::spec::UpdateEventSpec { owner: sp(owner), title: sp(title), start: None, conference: Some(link) }),
+        update_event: Some(simulator::scenario::spec::UpdateEventSpec {
+            owner: sp(owner),
+            title: sp(title),
+            start: None,
+            conference: Some(link),
+        }),
         ..Default::default()
     });
     Ok(())
@@ -140,7 +171,8 @@ fn timed_relink(w: &mut TenantWorld, at: String, owner: String, title: String, l
 #[given(expr = "the company's internal domains are {string}")]
 #[when(expr = "the company's internal domains are {string}")]
 fn internal_domains(w: &mut TenantWorld, list: String) {
-    w.settings.recording.internal_domains = list.split(',').map(|d| d.trim().to_ascii_lowercase()).filter(|d| !d.is_empty()).collect();
+    w.settings.recording.internal_domains =
+        list.split(',').map(|d| d.trim().to_ascii_lowercase()).filter(|d| !d.is_empty()).collect();
 }
 
 /// Records internal web conference calls (or not).
@@ -275,7 +307,8 @@ fn uses_consent_link(w: &mut TenantWorld, title: String, kind: String, company: 
     };
     let slug = crate::settings::slug(&company);
     let e = declared_event(w, &title)?;
-    let target = e.conference.clone().ok_or_else(|| format!("the meeting {title:?} has no conference link to forward to"))?;
+    let target =
+        e.conference.clone().ok_or_else(|| format!("the meeting {title:?} has no conference link to forward to"))?;
     e.conference = Some(engine::recording::consent::build(&slug, link_type, "m1", &target));
     Ok(())
 }
@@ -418,9 +451,18 @@ async fn meeting_starts(w: &mut TenantWorld, title: String) -> StepResult {
     let url = format!("{}/tenants/{}/clock", live.admin_url(), live.tenant);
     let now = live.sim.clock(&live.tenant).map_err(|e| e.to_string())?.now;
     if d.start > now {
-        let response = live.http.post(url).json(&serde_json::json!({ "set": d.start.to_rfc3339() })).send().await.map_err(|e| e.to_string())?;
+        let response = live
+            .http
+            .post(url)
+            .json(&serde_json::json!({ "set": d.start.to_rfc3339() }))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
         if !response.status().is_success() {
-            return Err(format!("the admin API refused to move the clock: {}", response.text().await.unwrap_or_default()));
+            return Err(format!(
+                "the admin API refused to move the clock: {}",
+                response.text().await.unwrap_or_default()
+            ));
         }
     }
     let settings = w.settings.clone();
@@ -439,7 +481,11 @@ async fn decision(w: &mut TenantWorld, title: &str) -> Result<RecordingDecision,
 }
 
 fn describe(d: &RecordingDecision) -> String {
-    let findings: Vec<String> = d.findings.iter().map(|f| if f.detail.is_empty() { f.code.clone() } else { format!("{} ({})", f.code, f.detail) }).collect();
+    let findings: Vec<String> = d
+        .findings
+        .iter()
+        .map(|f| if f.detail.is_empty() { f.code.clone() } else { format!("{} ({})", f.code, f.detail) })
+        .collect();
     let trail: Vec<String> = d.trail.iter().map(|s| s.label()).collect();
     format!(
         "{:?}: {:?}{}{}; findings: [{}]; trail: [{}]",
@@ -484,7 +530,12 @@ async fn not_recorded(w: &mut TenantWorld, title: String, reason: String) -> Ste
 
 /// Asserts the reason and that its detail mentions a text (a wrapper's name, a participant).
 #[then(expr = "the meeting {string} is not recorded because {string} \\({detail}\\)")]
-async fn not_recorded_detail(w: &mut TenantWorld, title: String, reason: String, detail: crate::params::Detail) -> StepResult {
+async fn not_recorded_detail(
+    w: &mut TenantWorld,
+    title: String,
+    reason: String,
+    detail: crate::params::Detail,
+) -> StepResult {
     not_recorded(w, title.clone(), reason).await?;
     let d = decision(w, &title).await?;
     if !d.detail.as_deref().unwrap_or_default().contains(detail.0.as_str()) {

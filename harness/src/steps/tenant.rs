@@ -3,9 +3,7 @@
 
 use cucumber::gherkin::Step;
 use cucumber::given;
-use simulator::scenario::spec::{
-    self, AttendeeSpec, EventSpec, GoogleSpec, ScenarioSpec, UserSpec, sp,
-};
+use simulator::scenario::spec::{self, AttendeeSpec, EventSpec, GoogleSpec, ScenarioSpec, UserSpec, sp};
 
 use super::table_rows;
 use crate::params::flag;
@@ -46,10 +44,7 @@ fn google_tenant(w: &mut TenantWorld, domain: String) {
 }
 
 fn google(w: &mut TenantWorld) -> Result<&mut GoogleSpec, String> {
-    w.spec_mut()?
-        .google
-        .as_mut()
-        .ok_or_else(|| "the scenario has no Google Workspace tenant".to_string())
+    w.spec_mut()?.google.as_mut().ok_or_else(|| "the scenario has no Google Workspace tenant".to_string())
 }
 
 /// Adds org units from a table with a `path` column (parents are implied).
@@ -70,13 +65,8 @@ fn google_users(w: &mut TenantWorld, step: &Step) -> StepResult {
     let rows = table_rows(step)?;
     let g = google(w)?;
     for row in rows {
-        let email = row
-            .get("email")
-            .ok_or("the table needs an `email` column")?;
-        let ou = row
-            .get("org unit")
-            .or(row.get("org_unit"))
-            .filter(|s| !s.is_empty());
+        let email = row.get("email").ok_or("the table needs an `email` column")?;
+        let ou = row.get("org unit").or(row.get("org_unit")).filter(|s| !s.is_empty());
         g.users.push(UserSpec {
             email: sp(email.clone()),
             name: row.get("name").filter(|s| !s.is_empty()).cloned(),
@@ -96,8 +86,7 @@ fn google_users(w: &mut TenantWorld, step: &Step) -> StepResult {
 #[given(expr = "the app is trusted only for org unit(s) {string}")]
 fn trusted_org_units(w: &mut TenantWorld, list: String) -> StepResult {
     let g = google(w)?;
-    g.app_access.trusted_org_units =
-        Some(list.split(',').map(|s| sp(s.trim().to_string())).collect());
+    g.app_access.trusted_org_units = Some(list.split(',').map(|s| sp(s.trim().to_string())).collect());
     Ok(())
 }
 
@@ -111,37 +100,19 @@ fn granted_scopes(w: &mut TenantWorld, list: String) -> StepResult {
 
 /// Puts a meeting on a user's primary calendar: title, start (`+2h` or RFC 3339), 30 minutes, optional attendees table (`email`, `response`).
 #[given(expr = "{string} has a meeting {string} at {string}")]
-fn meeting(
-    w: &mut TenantWorld,
-    owner: String,
-    title: String,
-    start: String,
-    step: &Step,
-) -> StepResult {
+fn meeting(w: &mut TenantWorld, owner: String, title: String, start: String, step: &Step) -> StepResult {
     let attendees = match &step.table {
         Some(_) => table_rows(step)?
             .into_iter()
             .map(|row| {
-                let email = row
-                    .get("email")
-                    .ok_or("the attendees table needs an `email` column")?
-                    .clone();
-                let response = match row
-                    .get("response")
-                    .map(String::as_str)
-                    .unwrap_or("needsAction")
-                {
+                let email = row.get("email").ok_or("the attendees table needs an `email` column")?.clone();
+                let response = match row.get("response").map(String::as_str).unwrap_or("needsAction") {
                     "accepted" => spec::ResponseStatus::Accepted,
                     "declined" => spec::ResponseStatus::Declined,
                     "tentative" => spec::ResponseStatus::Tentative,
                     _ => spec::ResponseStatus::NeedsAction,
                 };
-                Ok(AttendeeSpec {
-                    email: sp(email),
-                    name: None,
-                    response,
-                    optional: false,
-                })
+                Ok(AttendeeSpec { email: sp(email), name: None, response, optional: false })
             })
             .collect::<Result<Vec<_>, String>>()?,
         None => vec![],

@@ -13,18 +13,9 @@ async fn time_passes(w: &mut TenantWorld, by: DurationParam) -> StepResult {
     let live = w.live().await?;
     let url = format!("{}/tenants/{}/clock", live.admin_url(), live.tenant);
     let body = serde_json::json!({ "advance": simulator::clock::format_duration(by.0) });
-    let response = live
-        .http
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+    let response = live.http.post(url).json(&body).send().await.map_err(|e| e.to_string())?;
     if !response.status().is_success() {
-        return Err(format!(
-            "the admin API refused to move the clock: {}",
-            response.text().await.unwrap_or_default()
-        ));
+        return Err(format!("the admin API refused to move the clock: {}", response.text().await.unwrap_or_default()));
     }
     Ok(())
 }
@@ -34,10 +25,7 @@ async fn time_passes(w: &mut TenantWorld, by: DurationParam) -> StepResult {
 fn timed_move(w: &mut TenantWorld, at: String, email: String, org_unit: String) -> StepResult {
     w.spec_mut()?.timeline.push(TimelineStepSpec {
         at: Some(sp(at)),
-        move_user: Some(MoveUserSpec {
-            email: sp(email),
-            org_unit: sp(org_unit),
-        }),
+        move_user: Some(MoveUserSpec { email: sp(email), org_unit: sp(org_unit) }),
         ..Default::default()
     });
     Ok(())
@@ -49,18 +37,9 @@ async fn move_now(w: &mut TenantWorld, email: String, org_unit: String) -> StepR
     let live = w.live().await?;
     let url = format!("{}/tenants/{}/actions", live.admin_url(), live.tenant);
     let body = serde_json::json!({ "move_user": { "email": email, "org_unit": org_unit } });
-    let response = live
-        .http
-        .post(url)
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+    let response = live.http.post(url).json(&body).send().await.map_err(|e| e.to_string())?;
     if !response.status().is_success() {
-        return Err(format!(
-            "the admin API refused the change: {}",
-            response.text().await.unwrap_or_default()
-        ));
+        return Err(format!("the admin API refused the change: {}", response.text().await.unwrap_or_default()));
     }
     Ok(())
 }
@@ -70,13 +49,9 @@ async fn move_now(w: &mut TenantWorld, email: String, org_unit: String) -> StepR
 async fn clock_reads(w: &mut TenantWorld, expected: String) -> StepResult {
     let live = w.live().await?;
     let clock = live.sim.clock(&live.tenant).map_err(|e| e.to_string())?;
-    let want =
-        simulator::clock::parse_instant(&expected, clock.start).map_err(|e| e.to_string())?;
+    let want = simulator::clock::parse_instant(&expected, clock.start).map_err(|e| e.to_string())?;
     if clock.now != want {
-        return Err(format!(
-            "expected the virtual clock at {want}, but it reads {}",
-            clock.now
-        ));
+        return Err(format!("expected the virtual clock at {want}, but it reads {}", clock.now));
     }
     Ok(())
 }

@@ -55,48 +55,26 @@ pub fn with_caller(
         return Reply::new(errors::invalid_credentials());
     };
     let now = tenant.clock.now();
-    let reply = |r: Response| {
-        Reply::new(r)
-            .tenant(&grant.tenant, now)
-            .subject(grant.subject.as_deref())
-    };
+    let reply = |r: Response| Reply::new(r).tenant(&grant.tenant, now).subject(grant.subject.as_deref());
     if grant.expires_at <= now {
         return reply(errors::invalid_credentials());
     }
-    let accepted = need.scopes.iter().any(|s| {
-        grant
-            .scopes
-            .contains(&format!("https://www.googleapis.com/auth/{s}"))
-    });
+    let accepted = need.scopes.iter().any(|s| grant.scopes.contains(&format!("https://www.googleapis.com/auth/{s}")));
     if !accepted {
         return reply(errors::insufficient_scopes(need.service, need.method));
     }
     if let Some(fault) = tenant.faults.take(need.api, grant.subject.as_deref(), now) {
-        return reply(errors::injected(
-            fault.status,
-            fault.reason.as_deref(),
-            fault.retry_after,
-            need.api,
-        ));
+        return reply(errors::injected(fault.status, fault.reason.as_deref(), fault.retry_after, need.api));
     }
     let Some(google) = tenant.google.as_mut() else {
         return reply(errors::invalid_credentials());
     };
-    let caller = Caller {
-        subject: grant.subject.clone(),
-        now,
-    };
+    let caller = Caller { subject: grant.subject.clone(), now };
     reply(f(google, &caller))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
-    let value = headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
+    let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_string())
-        .filter(|t| !t.is_empty())
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string()).filter(|t| !t.is_empty())
 }

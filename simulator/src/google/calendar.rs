@@ -17,32 +17,23 @@ use serde_json::{Value, json};
 use super::auth::{Requirement, with_caller};
 use super::directory::etag;
 use super::errors::{self, ApiError};
-use crate::paging;
 use super::state::{CalendarRecord, EventRecord, GoogleState};
 use crate::Simulator;
+use crate::paging;
 use crate::reply::Reply;
 use crate::scenario::{ResponseStatus, Visibility};
 use crate::server::PinnedTenant;
 
 const EVENTS: Requirement = Requirement {
     api: "calendar",
-    scopes: &[
-        "calendar.readonly",
-        "calendar",
-        "calendar.events.readonly",
-        "calendar.events",
-    ],
+    scopes: &["calendar.readonly", "calendar", "calendar.events.readonly", "calendar.events"],
     service: "calendar-json.googleapis.com",
     method: "calendar.v3.Events.List",
 };
 
 const CALENDAR_LIST: Requirement = Requirement {
     api: "calendar",
-    scopes: &[
-        "calendar.readonly",
-        "calendar",
-        "calendar.calendarlist.readonly",
-    ],
+    scopes: &["calendar.readonly", "calendar", "calendar.calendarlist.readonly"],
     service: "calendar-json.googleapis.com",
     method: "calendar.v3.CalendarList.List",
 };
@@ -58,49 +49,34 @@ pub(super) async fn calendar_list(
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
 ) -> Reply {
-    with_caller(
-        &sim,
-        pin.as_deref(),
-        &headers,
-        &CALENDAR_LIST,
-        |g, caller| {
-            let owner = caller
-                .subject
-                .clone()
-                .unwrap_or_else(|| g.service_account.client_email.clone());
-            let items: Vec<Value> = g
-                .calendars_of(&owner)
-                .map(|c| {
-                    json!({
-                        "kind": "calendar#calendarListEntry",
-                        "etag": etag(&c.id),
-                        "id": c.id,
-                        "summary": c.summary,
-                        "timeZone": "UTC",
-                        "accessRole": "owner",
-                        "primary": c.primary,
-                        "selected": true,
-                        "defaultReminders": [],
-                    })
+    with_caller(&sim, pin.as_deref(), &headers, &CALENDAR_LIST, |g, caller| {
+        let owner = caller.subject.clone().unwrap_or_else(|| g.service_account.client_email.clone());
+        let items: Vec<Value> = g
+            .calendars_of(&owner)
+            .map(|c| {
+                json!({
+                    "kind": "calendar#calendarListEntry",
+                    "etag": etag(&c.id),
+                    "id": c.id,
+                    "summary": c.summary,
+                    "timeZone": "UTC",
+                    "accessRole": "owner",
+                    "primary": c.primary,
+                    "selected": true,
+                    "defaultReminders": [],
                 })
-                .collect();
-            Json(json!({ "kind": "calendar#calendarList", "etag": etag(&owner), "items": items }))
-                .into_response()
-        },
-    )
+            })
+            .collect();
+        Json(json!({ "kind": "calendar#calendarList", "etag": etag(&owner), "items": items })).into_response()
+    })
 }
 
-fn find_calendar<'a>(
-    g: &'a GoogleState,
-    owner: &'a str,
-    calendar_id: &str,
-) -> Option<&'a CalendarRecord> {
+fn find_calendar<'a>(g: &'a GoogleState, owner: &'a str, calendar_id: &str) -> Option<&'a CalendarRecord> {
     if calendar_id == "primary" {
         return g.calendars_of(owner).find(|c| c.primary);
     }
     // A user reads their own calendars; other users' calendars are not shared here.
-    g.calendars_of(owner)
-        .find(|c| c.id.eq_ignore_ascii_case(calendar_id))
+    g.calendars_of(owner).find(|c| c.id.eq_ignore_ascii_case(calendar_id))
 }
 
 fn parse_time(q: &HashMap<String, String>, name: &str) -> Result<Option<DateTime<Utc>>, Response> {
@@ -108,11 +84,7 @@ fn parse_time(q: &HashMap<String, String>, name: &str) -> Result<Option<DateTime
         None => Ok(None),
         Some(v) => DateTime::parse_from_rfc3339(v)
             .map(|t| Some(t.with_timezone(&Utc)))
-            .map_err(|_| {
-                ApiError::new(400, "badRequest", "Bad Request")
-                    .location("parameter", name)
-                    .into_response()
-            }),
+            .map_err(|_| ApiError::new(400, "badRequest", "Bad Request").location("parameter", name).into_response()),
     }
 }
 
@@ -140,8 +112,13 @@ pub(super) async fn list_events(
         let incremental = q.get("syncToken");
         if let Some(token) = incremental {
             // Incremental sync: every change since the token, deleted events included.
-            if let Some(p) = ["timeMin", "timeMax", "q", "orderBy", "updatedMin", "iCalUID"].into_iter().find(|p| q.contains_key(*p)) {
-                return errors::invalid_parameter(p, &format!("The parameter {p} cannot be used together with syncToken."));
+            if let Some(p) =
+                ["timeMin", "timeMax", "q", "orderBy", "updatedMin", "iCalUID"].into_iter().find(|p| q.contains_key(*p))
+            {
+                return errors::invalid_parameter(
+                    p,
+                    &format!("The parameter {p} cannot be used together with syncToken."),
+                );
             }
             let Some(since) = sync_token::decode(token, &calendar.id, epoch) else {
                 return full_sync_required();
@@ -166,7 +143,12 @@ pub(super) async fn list_events(
                 Err(r) => return r,
             };
             if order == Some("startTime") && !single {
-                return ApiError::new(400, "badRequest", "The requested ordering is not available for the particular query.").into_response();
+                return ApiError::new(
+                    400,
+                    "badRequest",
+                    "The requested ordering is not available for the particular query.",
+                )
+                .into_response();
             }
             let show_deleted = q.get("showDeleted").is_some_and(|v| v == "true");
             let text = q.get("q").map(|s| s.to_lowercase());
@@ -179,7 +161,10 @@ pub(super) async fn list_events(
                 .filter(|e| {
                     text.as_ref().is_none_or(|t| {
                         let ev = &e.event;
-                        [Some(&ev.title), ev.description.as_ref(), ev.location.as_ref()].into_iter().flatten().any(|s| s.to_lowercase().contains(t))
+                        [Some(&ev.title), ev.description.as_ref(), ev.location.as_ref()]
+                            .into_iter()
+                            .flatten()
+                            .any(|s| s.to_lowercase().contains(t))
                     })
                 })
                 .collect();
@@ -204,7 +189,8 @@ pub(super) async fn list_events(
             },
         };
         let (page, next) = paging::page(&events, offset, max, &fingerprint);
-        let page: Vec<Value> = page.iter().map(|e| if e.cancelled { cancelled_json(e) } else { event_json(calendar, e) }).collect();
+        let page: Vec<Value> =
+            page.iter().map(|e| if e.cancelled { cancelled_json(e) } else { event_json(calendar, e) }).collect();
         let updated = calendar.events.iter().map(|e| e.updated).max().unwrap_or(caller.now);
         let mut body = json!({
             "kind": "calendar#events",
@@ -310,11 +296,7 @@ fn event_json(calendar: &CalendarRecord, rec: &EventRecord) -> Value {
     let mut location = e.location.clone();
     if let Some(link) = &e.conference {
         if is_meet(link) {
-            let code = link
-                .trim_start_matches("https://meet.google.com/")
-                .split(['?', '/'])
-                .next()
-                .unwrap_or_default();
+            let code = link.trim_start_matches("https://meet.google.com/").split(['?', '/']).next().unwrap_or_default();
             body["hangoutLink"] = json!(link);
             body["conferenceData"] = json!({
                 "entryPoints": [{ "entryPointType": "video", "uri": link, "label": link.trim_start_matches("https://") }],

@@ -14,9 +14,9 @@ use serde_json::{Value, json};
 
 use super::auth::{Caller, Requirement, with_caller};
 use super::errors::{self, ApiError};
-use crate::paging;
 use super::state::{DirectoryUser, GoogleState};
 use crate::Simulator;
+use crate::paging;
 use crate::reply::Reply;
 use crate::server::PinnedTenant;
 
@@ -29,10 +29,7 @@ const USERS: Requirement = Requirement {
 
 const ORG_UNITS: Requirement = Requirement {
     api: "directory",
-    scopes: &[
-        "admin.directory.orgunit.readonly",
-        "admin.directory.orgunit",
-    ],
+    scopes: &["admin.directory.orgunit.readonly", "admin.directory.orgunit"],
     service: "admin.googleapis.com",
     method: "ccc.hosted.frontend.directory.v1.DirectoryOrgunits.List",
 };
@@ -40,11 +37,7 @@ const ORG_UNITS: Requirement = Requirement {
 type Params = Query<HashMap<String, String>>;
 
 fn is_admin(g: &GoogleState, caller: &Caller) -> bool {
-    caller
-        .subject
-        .as_deref()
-        .and_then(|s| g.user(s))
-        .is_some_and(|u| u.admin && !u.suspended)
+    caller.subject.as_deref().and_then(|s| g.user(s)).is_some_and(|u| u.admin && !u.suspended)
 }
 
 pub(super) async fn list_users(
@@ -88,19 +81,13 @@ pub(super) async fn list_users(
         let order = q.get("orderBy").map(String::as_str).unwrap_or("email");
         match order {
             "email" => users.sort_by(|a, b| a.email.cmp(&b.email)),
-            "familyName" => {
-                users.sort_by(|a, b| (&a.family_name, &a.email).cmp(&(&b.family_name, &b.email)))
-            }
-            "givenName" => {
-                users.sort_by(|a, b| (&a.given_name, &a.email).cmp(&(&b.given_name, &b.email)))
-            }
+            "familyName" => users.sort_by(|a, b| (&a.family_name, &a.email).cmp(&(&b.family_name, &b.email))),
+            "givenName" => users.sort_by(|a, b| (&a.given_name, &a.email).cmp(&(&b.given_name, &b.email))),
             other => {
                 return errors::invalid_parameter("orderBy", &format!("Invalid value '{other}'"));
             }
         }
-        if q.get("sortOrder")
-            .is_some_and(|s| s.eq_ignore_ascii_case("DESCENDING"))
-        {
+        if q.get("sortOrder").is_some_and(|s| s.eq_ignore_ascii_case("DESCENDING")) {
             users.reverse();
         }
         let fingerprint = format!(
@@ -139,11 +126,7 @@ pub(super) async fn get_user(
         if !is_admin(g, caller) {
             return errors::not_authorized();
         }
-        match g
-            .users
-            .iter()
-            .find(|u| u.email.eq_ignore_ascii_case(&user_key) || u.id == user_key)
-        {
+        match g.users.iter().find(|u| u.email.eq_ignore_ascii_case(&user_key) || u.id == user_key) {
             Some(u) => Json(UserResource::of(g, u)).into_response(),
             None => errors::not_found("Resource Not Found: userKey"),
         }
@@ -161,17 +144,10 @@ pub(super) async fn list_org_units(
         if !is_admin(g, caller) || (customer != "my_customer" && customer != g.customer_id) {
             return errors::not_authorized();
         }
-        let root = q
-            .get("orgUnitPath")
-            .map(|p| format!("/{}", p.trim_matches('/')))
-            .unwrap_or_else(|| "/".into());
+        let root = q.get("orgUnitPath").map(|p| format!("/{}", p.trim_matches('/'))).unwrap_or_else(|| "/".into());
         let kind = q.get("type").map(String::as_str).unwrap_or("children");
         let under = |path: &str| {
-            if root == "/" {
-                path != "/"
-            } else {
-                path.starts_with(&format!("{root}/"))
-            }
+            if root == "/" { path != "/" } else { path.starts_with(&format!("{root}/")) }
         };
         let units: Vec<Value> = g
             .org_units
@@ -183,11 +159,7 @@ pub(super) async fn list_org_units(
             })
             .map(|o| {
                 let parent = parent_of(&o.path);
-                let parent_id = g
-                    .org_units
-                    .iter()
-                    .find(|p| p.path == parent)
-                    .map(|p| p.id.clone());
+                let parent_id = g.org_units.iter().find(|p| p.path == parent).map(|p| p.id.clone());
                 json!({
                     "kind": "admin#directory#orgUnit",
                     "etag": etag(&o.path),
@@ -201,7 +173,8 @@ pub(super) async fn list_org_units(
                 })
             })
             .collect();
-        Json(json!({ "kind": "admin#directory#orgUnits", "etag": etag(&root), "organizationUnits": units })).into_response()
+        Json(json!({ "kind": "admin#directory#orgUnits", "etag": etag(&root), "organizationUnits": units }))
+            .into_response()
     })
 }
 
@@ -275,9 +248,7 @@ impl<'a> UserResource<'a> {
             name: UserName {
                 given_name: &u.given_name,
                 family_name: &u.family_name,
-                full_name: format!("{} {}", u.given_name, u.family_name)
-                    .trim()
-                    .to_string(),
+                full_name: format!("{} {}", u.given_name, u.family_name).trim().to_string(),
             },
             is_admin: u.admin,
             is_delegated_admin: false,
@@ -288,10 +259,7 @@ impl<'a> UserResource<'a> {
             archived: false,
             change_password_at_next_login: false,
             ip_whitelisted: false,
-            emails: [UserEmail {
-                address: &u.email,
-                primary: true,
-            }],
+            emails: [UserEmail { address: &u.email, primary: true }],
             customer_id: &g.customer_id,
             org_unit_path: &u.org_unit,
             is_mailbox_setup: true,
@@ -322,24 +290,11 @@ impl UserQuery {
     fn parse(text: &str) -> Result<Self, String> {
         let mut terms = Vec::new();
         for raw in text.split_whitespace() {
-            let idx = raw
-                .find([':', '='])
-                .ok_or_else(|| format!("Invalid query: `{raw}`"))?;
+            let idx = raw.find([':', '=']).ok_or_else(|| format!("Invalid query: `{raw}`"))?;
             let (field, rest) = raw.split_at(idx);
             let op = rest.chars().next().expect("found above");
-            let value = rest[1..]
-                .trim_matches(|c| c == '\'' || c == '"')
-                .to_string();
-            if ![
-                "email",
-                "orgUnitPath",
-                "isAdmin",
-                "isSuspended",
-                "givenName",
-                "familyName",
-            ]
-            .contains(&field)
-            {
+            let value = rest[1..].trim_matches(|c| c == '\'' || c == '"').to_string();
+            if !["email", "orgUnitPath", "isAdmin", "isSuspended", "givenName", "familyName"].contains(&field) {
                 return Err(format!("Invalid query: unsupported field `{field}`"));
             }
             terms.push((field.to_string(), op, value));
@@ -351,20 +306,14 @@ impl UserQuery {
         self.terms.iter().all(|(field, op, value)| {
             let text = |s: &str| {
                 let (s, v) = (s.to_ascii_lowercase(), value.to_ascii_lowercase());
-                if *op == ':' {
-                    s.starts_with(&v)
-                } else {
-                    s == v
-                }
+                if *op == ':' { s.starts_with(&v) } else { s == v }
             };
             match field.as_str() {
                 "email" => text(&u.email),
                 "givenName" => text(&u.given_name),
                 "familyName" => text(&u.family_name),
                 "orgUnitPath" => {
-                    u.org_unit == *value
-                        || u.org_unit
-                            .starts_with(&format!("{}/", value.trim_end_matches('/')))
+                    u.org_unit == *value || u.org_unit.starts_with(&format!("{}/", value.trim_end_matches('/')))
                 }
                 "isAdmin" => u.admin.to_string() == value.to_ascii_lowercase(),
                 "isSuspended" => u.suspended.to_string() == value.to_ascii_lowercase(),

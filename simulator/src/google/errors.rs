@@ -10,10 +10,7 @@ use serde_json::{Value, json};
 
 /// A flat OAuth token-endpoint error, e.g. `invalid_grant` / `Invalid JWT Signature.`.
 pub fn oauth(status: u16, error: &str, description: &str) -> Response {
-    json_response(
-        status,
-        json!({ "error": error, "error_description": description }),
-    )
+    json_response(status, json!({ "error": error, "error_description": description }))
 }
 
 /// The canonical gRPC-style status name for an HTTP status, as Google APIs send it.
@@ -87,8 +84,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut item =
-            json!({ "message": self.message, "domain": self.domain, "reason": self.reason });
+        let mut item = json!({ "message": self.message, "domain": self.domain, "reason": self.reason });
         if let Some((kind, at)) = &self.location {
             item["locationType"] = json!(kind);
             item["location"] = json!(at);
@@ -106,16 +102,12 @@ impl IntoResponse for ApiError {
         }
         let mut response = json_response(self.status, body);
         if let Some(secs) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         if self.status == 401 {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(
-                    "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"",
-                ),
+                HeaderValue::from_static("Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\""),
             );
         }
         response
@@ -124,9 +116,7 @@ impl IntoResponse for ApiError {
 
 /// 401 for a missing, unknown, expired or foreign access token.
 pub fn invalid_credentials() -> Response {
-    ApiError::new(401, "authError", "Invalid Credentials")
-        .location("header", "Authorization")
-        .into_response()
+    ApiError::new(401, "authError", "Invalid Credentials").location("header", "Authorization").into_response()
 }
 
 /// 401 when no credentials were sent at all.
@@ -142,28 +132,19 @@ pub fn login_required() -> Response {
 
 /// 403 when the token lacks every scope the endpoint accepts.
 pub fn insufficient_scopes(service: &str, method: &str) -> Response {
-    ApiError::new(
-        403,
-        "insufficientPermissions",
-        "Request had insufficient authentication scopes.",
-    )
-    .details(json!([{
-        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-        "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
-        "domain": "googleapis.com",
-        "metadata": { "service": service, "method": method }
-    }]))
-    .into_response()
+    ApiError::new(403, "insufficientPermissions", "Request had insufficient authentication scopes.")
+        .details(json!([{
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+            "domain": "googleapis.com",
+            "metadata": { "service": service, "method": method }
+        }]))
+        .into_response()
 }
 
 /// 403 when a Directory call is made as a non-admin.
 pub fn not_authorized() -> Response {
-    ApiError::new(
-        403,
-        "forbidden",
-        "Not Authorized to access this resource/api",
-    )
-    .into_response()
+    ApiError::new(403, "forbidden", "Not Authorized to access this resource/api").into_response()
 }
 
 /// 404 in the classic shape.
@@ -173,39 +154,20 @@ pub fn not_found(message: &str) -> Response {
 
 /// 400 for a bad query parameter.
 pub fn invalid_parameter(parameter: &str, message: &str) -> Response {
-    ApiError::new(400, "invalid", message)
-        .location("parameter", parameter)
-        .into_response()
+    ApiError::new(400, "invalid", message).location("parameter", parameter).into_response()
 }
 
 /// The response for an injected fault, with the usual reason for its status unless the
 /// rule named one.
-pub fn injected(
-    status: u16,
-    reason: Option<&str>,
-    retry_after: Option<u64>,
-    api_domain: &str,
-) -> Response {
+pub fn injected(status: u16, reason: Option<&str>, retry_after: Option<u64>, api_domain: &str) -> Response {
     let (domain, default_reason, message) = match status {
-        403 => (
-            "usageLimits",
-            "userRateLimitExceeded",
-            "User Rate Limit Exceeded",
-        ),
+        403 => ("usageLimits", "userRateLimitExceeded", "User Rate Limit Exceeded"),
         429 => ("usageLimits", "rateLimitExceeded", "Rate Limit Exceeded"),
         500 => ("global", "backendError", "Backend Error"),
         502 => ("global", "badGateway", "Bad Gateway"),
-        503 => (
-            "global",
-            "backendError",
-            "The service is currently unavailable.",
-        ),
+        503 => ("global", "backendError", "The service is currently unavailable."),
         404 => ("global", "notFound", "Not Found"),
-        _ => (
-            api_domain,
-            "failedPrecondition",
-            "Precondition check failed.",
-        ),
+        _ => (api_domain, "failedPrecondition", "Precondition check failed."),
     };
     let reason = reason.unwrap_or(default_reason);
     let message = match reason {
@@ -215,18 +177,12 @@ pub fn injected(
         "backendError" if status == 500 => "Backend Error",
         _ => message,
     };
-    ApiError::new(status, reason, message)
-        .domain(domain)
-        .retry_after(retry_after)
-        .into_response()
+    ApiError::new(status, reason, message).domain(domain).retry_after(retry_after).into_response()
 }
 
 fn json_response(status: u16, body: Value) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=UTF-8"),
-    );
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=UTF-8"));
     response
 }

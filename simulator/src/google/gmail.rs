@@ -19,9 +19,9 @@ use serde_json::{Value, json};
 
 use super::auth::{Caller, Requirement, with_caller};
 use super::errors::{self, ApiError};
-use crate::paging;
 use super::state::{GoogleState, Mailbox, MessageRecord};
 use crate::Simulator;
+use crate::paging;
 use crate::reply::Reply;
 use crate::server::PinnedTenant;
 
@@ -48,7 +48,11 @@ fn mailbox<'a>(g: &'a GoogleState, caller: &Caller, user_id: &str) -> Result<&'a
         let message = format!("Delegation denied for {me}");
         return Err(ApiError::new(403, "forbidden", &message).into_response());
     }
-    let mb = g.mailboxes.iter().find(|m| m.owner == target).ok_or_else(|| errors::not_found("Requested entity was not found."))?;
+    let mb = g
+        .mailboxes
+        .iter()
+        .find(|m| m.owner == target)
+        .ok_or_else(|| errors::not_found("Requested entity was not found."))?;
     if !mb.licensed {
         return Err(ApiError::new(400, "failedPrecondition", "Mail service not enabled").into_response());
     }
@@ -56,15 +60,28 @@ fn mailbox<'a>(g: &'a GoogleState, caller: &Caller, user_id: &str) -> Result<&'a
 }
 
 fn metadata_only(headers: &HeaderMap, sim: &Simulator) -> bool {
-    let token = headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.split_once(' ')).map(|(_, t)| t.trim().to_string());
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .map(|(_, t)| t.trim().to_string());
     let state = sim.state();
-    token.and_then(|t| state.tokens.get(&t).map(|g| {
-        let has = |s: &str| g.scopes.contains(&format!("https://www.googleapis.com/auth/{s}"));
-        has("gmail.metadata") && !has("gmail.readonly") && !has("gmail.modify")
-    })).unwrap_or(false)
+    token
+        .and_then(|t| {
+            state.tokens.get(&t).map(|g| {
+                let has = |s: &str| g.scopes.contains(&format!("https://www.googleapis.com/auth/{s}"));
+                has("gmail.metadata") && !has("gmail.readonly") && !has("gmail.modify")
+            })
+        })
+        .unwrap_or(false)
 }
 
-pub(super) async fn profile(State(sim): State<Simulator>, pin: Option<axum::Extension<PinnedTenant>>, headers: HeaderMap, Path(user_id): Path<String>) -> Reply {
+pub(super) async fn profile(
+    State(sim): State<Simulator>,
+    pin: Option<axum::Extension<PinnedTenant>>,
+    headers: HeaderMap,
+    Path(user_id): Path<String>,
+) -> Reply {
     with_caller(&sim, pin.as_deref(), &headers, &MAIL, |g, caller| match mailbox(g, caller, &user_id) {
         Ok(mb) => Json(json!({
             "emailAddress": mb.owner,
@@ -161,7 +178,8 @@ pub(super) async fn list_messages(
         let (page, next) = paging::page(&hits, offset, max, &fingerprint);
         let mut body = json!({ "resultSizeEstimate": hits.len() });
         if !page.is_empty() {
-            body["messages"] = json!(page.iter().map(|m| json!({ "id": m.id, "threadId": m.thread_id })).collect::<Vec<_>>());
+            body["messages"] =
+                json!(page.iter().map(|m| json!({ "id": m.id, "threadId": m.thread_id })).collect::<Vec<_>>());
         }
         if let Some(next) = next {
             body["nextPageToken"] = json!(next);
@@ -189,7 +207,12 @@ pub(super) async fn get_message(
         };
         let format = first(&q, "format").unwrap_or("full");
         if metadata_scope && matches!(format, "full" | "raw") {
-            return ApiError::new(403, "forbidden", &format!("Metadata scope doesn't allow format {}", format.to_uppercase())).into_response();
+            return ApiError::new(
+                403,
+                "forbidden",
+                &format!("Metadata scope doesn't allow format {}", format.to_uppercase()),
+            )
+            .into_response();
         }
         let wanted: Vec<&str> = q.iter().filter(|(k, _)| k == "metadataHeaders").map(|(_, v)| v.as_str()).collect();
         Json(message_json(m, format, &wanted)).into_response()
@@ -230,7 +253,8 @@ fn message_json(m: &MessageRecord, format: &str, wanted: &[&str]) -> Value {
         "minimal" => {}
         "metadata" => body["payload"] = json!({ "mimeType": "text/plain", "headers": header_json(wanted) }),
         "raw" => {
-            let text: String = headers.iter().map(|(n, v)| format!("{n}: {v}\r\n")).collect::<String>() + "\r\n" + &msg.body;
+            let text: String =
+                headers.iter().map(|(n, v)| format!("{n}: {v}\r\n")).collect::<String>() + "\r\n" + &msg.body;
             body["raw"] = json!(URL_SAFE.encode(text));
         }
         _ => {

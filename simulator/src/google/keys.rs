@@ -29,9 +29,7 @@ pub struct ServiceAccountKey {
 
 impl std::fmt::Debug for ServiceAccountKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServiceAccountKey")
-            .field("private_key_id", &self.private_key_id)
-            .finish_non_exhaustive()
+        f.debug_struct("ServiceAccountKey").field("private_key_id", &self.private_key_id).finish_non_exhaustive()
     }
 }
 
@@ -101,32 +99,18 @@ fn key_for_seed(seed: u64) -> Arc<ServiceAccountKey> {
     // key (deterministic), and neither blocks other seeds meanwhile.
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let private = RsaPrivateKey::new(&mut rng, 2048).expect("2048-bit RSA key generation");
-    let private_key_pem = private
-        .to_pkcs8_pem(LineEnding::LF)
-        .expect("PKCS#8 encoding")
-        .to_string();
-    let public_key_pem = private
-        .to_public_key()
-        .to_public_key_pem(LineEnding::LF)
-        .expect("SPKI encoding");
-    let decoding_key =
-        DecodingKey::from_rsa_pem(public_key_pem.as_bytes()).expect("own public key parses");
+    let private_key_pem = private.to_pkcs8_pem(LineEnding::LF).expect("PKCS#8 encoding").to_string();
+    let public_key_pem = private.to_public_key().to_public_key_pem(LineEnding::LF).expect("SPKI encoding");
+    let decoding_key = DecodingKey::from_rsa_pem(public_key_pem.as_bytes()).expect("own public key parses");
     let key = Arc::new(ServiceAccountKey {
         private_key_pem,
         public_key_pem,
         decoding_key,
         private_key_id: hex(&mut rng, 20),
     });
-    cache
-        .lock()
-        .expect("key cache poisoned")
-        .entry(seed)
-        .or_insert(key)
-        .clone()
+    cache.lock().expect("key cache poisoned").entry(seed).or_insert(key).clone()
 }
 
 fn hex(rng: &mut ChaCha8Rng, bytes: usize) -> String {
-    (0..bytes)
-        .map(|_| format!("{:02x}", rng.next_u32() as u8))
-        .collect()
+    (0..bytes).map(|_| format!("{:02x}", rng.next_u32() as u8)).collect()
 }

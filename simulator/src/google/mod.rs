@@ -9,8 +9,8 @@
 mod auth;
 mod calendar;
 mod directory;
-mod gmail;
 pub mod errors;
+mod gmail;
 mod keys;
 mod oauth;
 mod state;
@@ -20,9 +20,7 @@ use axum::routing::{get, post};
 
 use crate::Simulator;
 pub use keys::{ServiceAccount, ServiceAccountKey};
-pub use state::{
-    CalendarRecord, DirectoryUser, EventRecord, GoogleState, ImpersonationRefusal, OrgUnit,
-};
+pub use state::{CalendarRecord, DirectoryUser, EventRecord, GoogleState, ImpersonationRefusal, OrgUnit};
 
 /// Token endpoint paths Google clients use (current and legacy).
 pub const TOKEN_PATHS: &[&str] = &["/token", "/oauth2/v4/token", "/o/oauth2/token"];
@@ -43,26 +41,11 @@ pub(crate) fn routes() -> Router<Simulator> {
     }
     router
         .route("/admin/directory/v1/users", get(directory::list_users))
-        .route(
-            "/admin/directory/v1/users/{user_key}",
-            get(directory::get_user),
-        )
-        .route(
-            "/admin/directory/v1/customer/{customer}/orgunits",
-            get(directory::list_org_units),
-        )
-        .route(
-            "/calendar/v3/users/me/calendarList",
-            get(calendar::calendar_list),
-        )
-        .route(
-            "/calendar/v3/calendars/{calendar_id}/events",
-            get(calendar::list_events),
-        )
-        .route(
-            "/calendar/v3/calendars/{calendar_id}/events/{event_id}",
-            get(calendar::get_event),
-        )
+        .route("/admin/directory/v1/users/{user_key}", get(directory::get_user))
+        .route("/admin/directory/v1/customer/{customer}/orgunits", get(directory::list_org_units))
+        .route("/calendar/v3/users/me/calendarList", get(calendar::calendar_list))
+        .route("/calendar/v3/calendars/{calendar_id}/events", get(calendar::list_events))
+        .route("/calendar/v3/calendars/{calendar_id}/events/{event_id}", get(calendar::get_event))
         .route("/gmail/v1/users/{user_id}/profile", get(gmail::profile))
         .route("/gmail/v1/users/{user_id}/messages", get(gmail::list_messages))
         .route("/gmail/v1/users/{user_id}/messages/{id}", get(gmail::get_message))

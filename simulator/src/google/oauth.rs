@@ -64,49 +64,27 @@ pub(super) async fn token(
     body: Bytes,
 ) -> Reply {
     let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let grant_type = form
-        .get("grant_type")
-        .map(String::as_str)
-        .unwrap_or_default();
+    let grant_type = form.get("grant_type").map(String::as_str).unwrap_or_default();
     if grant_type != JWT_BEARER {
-        return Reply::new(oauth(
-            400,
-            "unsupported_grant_type",
-            &format!("Invalid grant_type: {grant_type}"),
-        ));
+        return Reply::new(oauth(400, "unsupported_grant_type", &format!("Invalid grant_type: {grant_type}")));
     }
     let Some(assertion) = form.get("assertion") else {
-        return Reply::new(oauth(
-            400,
-            "invalid_request",
-            "Missing required parameter: assertion",
-        ));
+        return Reply::new(oauth(400, "invalid_request", "Missing required parameter: assertion"));
     };
-    let Ok(unverified) = jsonwebtoken::dangerous::insecure_decode_claims::<Unverified>(assertion)
-    else {
+    let Ok(unverified) = jsonwebtoken::dangerous::insecure_decode_claims::<Unverified>(assertion) else {
         return Reply::new(oauth(400, "invalid_grant", "Invalid JWT Signature."));
     };
     let iss = unverified.iss.unwrap_or_default();
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default().to_string();
 
     let mut guard = sim.state();
     let state = &mut *guard;
     let found = state.tenants.values_mut().find(|t| {
         pin.as_ref().is_none_or(|p| p.0.0 == t.id)
-            && t.google
-                .as_ref()
-                .is_some_and(|g| g.service_account.client_email == iss)
+            && t.google.as_ref().is_some_and(|g| g.service_account.client_email == iss)
     });
     let Some(tenant) = found else {
-        return Reply::new(oauth(
-            401,
-            "invalid_client",
-            "The OAuth client was not found.",
-        ));
+        return Reply::new(oauth(401, "invalid_client", "The OAuth client was not found."));
     };
     let now = tenant.clock.now();
     let tenant_id = tenant.id.clone();
@@ -117,16 +95,12 @@ pub(super) async fn token(
     validation.validate_exp = false;
     validation.validate_aud = false;
     validation.required_spec_claims = Default::default();
-    let claims = match jsonwebtoken::decode::<Claims>(
-        assertion,
-        &google.service_account.key.decoding_key,
-        &validation,
-    ) {
+    let claims = match jsonwebtoken::decode::<Claims>(assertion, &google.service_account.key.decoding_key, &validation)
+    {
         Ok(data) => data.claims,
         Err(e) => {
             let description = match e.kind() {
-                jsonwebtoken::errors::ErrorKind::Json(_)
-                | jsonwebtoken::errors::ErrorKind::MissingRequiredClaim(_) => {
+                jsonwebtoken::errors::ErrorKind::Json(_) | jsonwebtoken::errors::ErrorKind::MissingRequiredClaim(_) => {
                     "Invalid JWT: iat, exp, iss and aud claims are required."
                 }
                 _ => "Invalid JWT Signature.",
@@ -136,38 +110,21 @@ pub(super) async fn token(
     };
     let sub = claims.sub.as_deref().map(str::to_ascii_lowercase);
     if claims.iss != google.service_account.client_email {
-        return reply(
-            oauth(401, "invalid_client", "The OAuth client was not found."),
-            sub.as_deref(),
-        );
+        return reply(oauth(401, "invalid_client", "The OAuth client was not found."), sub.as_deref());
     }
     if !audience_ok(claims.aud.as_ref(), &host) {
-        return reply(
-            oauth(400, "invalid_grant", "Invalid JWT: Failed audience check."),
-            sub.as_deref(),
-        );
+        return reply(oauth(400, "invalid_grant", "Invalid JWT: Failed audience check."), sub.as_deref());
     }
     let current = |t: DateTime<Utc>| {
         let at = t.timestamp();
         claims.iat <= at + SKEW && claims.exp > at - SKEW
     };
-    if claims.exp <= claims.iat
-        || claims.exp - claims.iat > 3600
-        || !(current(now) || current(Utc::now()))
-    {
+    if claims.exp <= claims.iat || claims.exp - claims.iat > 3600 || !(current(now) || current(Utc::now())) {
         return reply(oauth(400, "invalid_grant", SHORT_LIVED), sub.as_deref());
     }
-    let scopes: Vec<String> = claims
-        .scope
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
+    let scopes: Vec<String> = claims.scope.unwrap_or_default().split_whitespace().map(str::to_string).collect();
     if scopes.is_empty() {
-        return reply(
-            oauth(400, "invalid_scope", "Empty or missing scope not allowed."),
-            sub.as_deref(),
-        );
+        return reply(oauth(400, "invalid_scope", "Empty or missing scope not allowed."), sub.as_deref());
     }
     let refusal = match &sub {
         Some(user) => google.may_impersonate(user, &scopes),
@@ -178,8 +135,7 @@ pub(super) async fn token(
             ImpersonationRefusal::UnknownUser | ImpersonationRefusal::Suspended => {
                 oauth(400, "invalid_grant", "Invalid email or User ID")
             }
-            ImpersonationRefusal::OutsideTrustedScope
-            | ImpersonationRefusal::ScopeNotGranted(_) => oauth(
+            ImpersonationRefusal::OutsideTrustedScope | ImpersonationRefusal::ScopeNotGranted(_) => oauth(
                 401,
                 "unauthorized_client",
                 "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.",
@@ -189,12 +145,7 @@ pub(super) async fn token(
     }
     if let Some(fault) = tenant.faults.take("token", sub.as_deref(), now) {
         return reply(
-            errors::injected(
-                fault.status,
-                fault.reason.as_deref(),
-                fault.retry_after,
-                "token",
-            ),
+            errors::injected(fault.status, fault.reason.as_deref(), fault.retry_after, "token"),
             sub.as_deref(),
         );
     }
@@ -214,8 +165,7 @@ fn audience_ok(aud: Option<&serde_json::Value>, host: &str) -> bool {
     let ok = |a: &str| {
         GOOGLE_AUDIENCES.contains(&a)
             || (!host.is_empty()
-                && (a.starts_with(&format!("http://{host}/"))
-                    || a.starts_with(&format!("https://{host}/"))))
+                && (a.starts_with(&format!("http://{host}/")) || a.starts_with(&format!("https://{host}/"))))
     };
     match aud {
         Some(serde_json::Value::String(a)) => ok(a),

@@ -142,24 +142,12 @@ pub enum ImpersonationRefusal {
 
 impl GoogleState {
     /// Builds the live state from a checked scenario tenant.
-    pub fn build(
-        ws: &GoogleWorkspace,
-        seed: u64,
-        tenant: &str,
-        rng: &mut ChaCha8Rng,
-        start: DateTime<Utc>,
-    ) -> Self {
-        let customer_id = ws
-            .customer_id
-            .clone()
-            .unwrap_or_else(|| format!("C0{}", alnum(rng, 7)));
+    pub fn build(ws: &GoogleWorkspace, seed: u64, tenant: &str, rng: &mut ChaCha8Rng, start: DateTime<Utc>) -> Self {
+        let customer_id = ws.customer_id.clone().unwrap_or_else(|| format!("C0{}", alnum(rng, 7)));
         let org_units = ws
             .org_units
             .iter()
-            .map(|p| OrgUnit {
-                path: p.clone(),
-                id: format!("id:03ph8a2z{}", alnum(rng, 6).to_lowercase()),
-            })
+            .map(|p| OrgUnit { path: p.clone(), id: format!("id:03ph8a2z{}", alnum(rng, 6).to_lowercase()) })
             .collect();
         let users: Vec<DirectoryUser> = ws
             .users
@@ -177,11 +165,8 @@ impl GoogleState {
         let mut calendars = Vec::new();
         for u in &ws.users {
             for cal in &u.calendars {
-                let id = if cal.primary {
-                    u.email.clone()
-                } else {
-                    format!("c_{}@group.calendar.google.com", hex(rng, 16))
-                };
+                let id =
+                    if cal.primary { u.email.clone() } else { format!("c_{}@group.calendar.google.com", hex(rng, 16)) };
                 let events = cal
                     .events
                     .iter()
@@ -191,7 +176,15 @@ impl GoogleState {
                         if let (Some(link), Some(wrapper)) = (&event.conference, event.wrapped_by) {
                             event.conference = Some(crate::links::wrap(link, wrapper, rng));
                         }
-                        EventRecord { id: event_id(rng), created: start, updated: start, sequence: 0, changed: 0, cancelled: false, event }
+                        EventRecord {
+                            id: event_id(rng),
+                            created: start,
+                            updated: start,
+                            sequence: 0,
+                            changed: 0,
+                            cancelled: false,
+                            event,
+                        }
                     })
                     .collect();
                 calendars.push(CalendarRecord {
@@ -250,28 +243,18 @@ impl GoogleState {
                     Mailbox { owner: u.email.clone(), licensed: u.gmail, messages, first_history_id: first, history_id }
                 })
                 .collect(),
-            service_account: ServiceAccount::generate(
-                seed,
-                tenant,
-                ws.app_access.client_id.as_deref(),
-            ),
+            service_account: ServiceAccount::generate(seed, tenant, ws.app_access.client_id.as_deref()),
         }
     }
 
     /// The user with this primary email (case-insensitive).
     pub fn user(&self, email: &str) -> Option<&DirectoryUser> {
-        self.users
-            .iter()
-            .find(|u| u.email.eq_ignore_ascii_case(email))
+        self.users.iter().find(|u| u.email.eq_ignore_ascii_case(email))
     }
 
     /// Whether the service account may act as `email` with `scopes`; `Ok` means a token
     /// may be issued.
-    pub fn may_impersonate(
-        &self,
-        email: &str,
-        scopes: &[String],
-    ) -> Result<(), ImpersonationRefusal> {
+    pub fn may_impersonate(&self, email: &str, scopes: &[String]) -> Result<(), ImpersonationRefusal> {
         let user = self.user(email).ok_or(ImpersonationRefusal::UnknownUser)?;
         if user.suspended {
             return Err(ImpersonationRefusal::Suspended);
@@ -296,26 +279,21 @@ impl GoogleState {
     pub fn is_trusted(&self, user: &DirectoryUser) -> bool {
         let in_ou = match &self.access.trusted_org_units {
             None => true,
-            Some(list) => list.iter().any(|ou| {
-                ou == "/" || user.org_unit == *ou || user.org_unit.starts_with(&format!("{ou}/"))
-            }),
+            Some(list) => {
+                list.iter().any(|ou| ou == "/" || user.org_unit == *ou || user.org_unit.starts_with(&format!("{ou}/")))
+            }
         };
         in_ou
-            || self.access.trusted_groups.iter().any(|g| {
-                self.groups
-                    .iter()
-                    .any(|gr| &gr.email == g && gr.members.contains(&user.email))
-            })
+            || self
+                .access
+                .trusted_groups
+                .iter()
+                .any(|g| self.groups.iter().any(|gr| &gr.email == g && gr.members.contains(&user.email)))
     }
 
     /// Calendars owned by `email`, primary first.
-    pub fn calendars_of<'a>(
-        &'a self,
-        email: &'a str,
-    ) -> impl Iterator<Item = &'a CalendarRecord> + 'a {
-        self.calendars
-            .iter()
-            .filter(move |c| c.owner.eq_ignore_ascii_case(email))
+    pub fn calendars_of<'a>(&'a self, email: &'a str) -> impl Iterator<Item = &'a CalendarRecord> + 'a {
+        self.calendars.iter().filter(move |c| c.owner.eq_ignore_ascii_case(email))
     }
 
     /// Applies a directory or grant change; `Ok` carries a one-line description.
@@ -325,26 +303,15 @@ impl GoogleState {
                 if !self.org_units.iter().any(|o| &o.path == org_unit) {
                     return Err(format!("org unit `{org_unit}` does not exist"));
                 }
-                let user = self
-                    .users
-                    .iter_mut()
-                    .find(|u| &u.email == email)
-                    .ok_or(format!("no user {email}"))?;
+                let user = self.users.iter_mut().find(|u| &u.email == email).ok_or(format!("no user {email}"))?;
                 let from = std::mem::replace(&mut user.org_unit, org_unit.clone());
                 Ok(format!("moved {email} from {from} to {org_unit}"))
             }
             Action::SuspendUser(email) | Action::UnsuspendUser(email) => {
                 let suspend = matches!(action, Action::SuspendUser(_));
-                let user = self
-                    .users
-                    .iter_mut()
-                    .find(|u| &u.email == email)
-                    .ok_or(format!("no user {email}"))?;
+                let user = self.users.iter_mut().find(|u| &u.email == email).ok_or(format!("no user {email}"))?;
                 user.suspended = suspend;
-                Ok(format!(
-                    "{} {email}",
-                    if suspend { "suspended" } else { "reactivated" }
-                ))
+                Ok(format!("{} {email}", if suspend { "suspended" } else { "reactivated" }))
             }
             Action::RevokeScope(scope) => {
                 self.access.scopes.remove(scope);
@@ -355,10 +322,7 @@ impl GoogleState {
                 Ok(format!("granted scope {scope}"))
             }
             Action::TrustOrgUnits(list) => {
-                if let Some(missing) = list
-                    .iter()
-                    .find(|p| !self.org_units.iter().any(|o| &o.path == *p))
-                {
+                if let Some(missing) = list.iter().find(|p| !self.org_units.iter().any(|o| &o.path == *p)) {
                     return Err(format!("org unit `{missing}` does not exist"));
                 }
                 self.access.trusted_org_units = Some(list.clone());
@@ -422,28 +386,20 @@ impl GoogleState {
 }
 
 fn digits(rng: &mut ChaCha8Rng, n: usize) -> String {
-    (0..n)
-        .map(|_| char::from(b'0' + (rng.next_u32() % 10) as u8))
-        .collect()
+    (0..n).map(|_| char::from(b'0' + (rng.next_u32() % 10) as u8)).collect()
 }
 
 fn alnum(rng: &mut ChaCha8Rng, n: usize) -> String {
     const A: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    (0..n)
-        .map(|_| A[(rng.next_u32() as usize) % A.len()] as char)
-        .collect()
+    (0..n).map(|_| A[(rng.next_u32() as usize) % A.len()] as char).collect()
 }
 
 fn hex(rng: &mut ChaCha8Rng, n: usize) -> String {
-    (0..n)
-        .map(|_| format!("{:x}", rng.next_u32() % 16))
-        .collect()
+    (0..n).map(|_| format!("{:x}", rng.next_u32() % 16)).collect()
 }
 
 /// Calendar event ids use base32hex characters (a–v, 0–9).
 fn event_id(rng: &mut ChaCha8Rng) -> String {
     const A: &[u8] = b"0123456789abcdefghijklmnopqrstuv";
-    (0..26)
-        .map(|_| A[(rng.next_u32() as usize) % A.len()] as char)
-        .collect()
+    (0..26).map(|_| A[(rng.next_u32() as usize) % A.len()] as char).collect()
 }

@@ -86,9 +86,7 @@ impl Sessions {
 }
 
 pub(crate) fn routes() -> Router<Simulator> {
-    Router::new()
-        .route("/rooms/join", post(join_room))
-        .route("/rooms/sessions/{id}", get(get_session))
+    Router::new().route("/rooms/join", post(join_room)).route("/rooms/sessions/{id}", get(get_session))
 }
 
 fn error(status: StatusCode, message: &str) -> Response {
@@ -110,11 +108,20 @@ fn default_bot_name() -> String {
     "Recorder".into()
 }
 
-async fn join_room(State(sim): State<Simulator>, pin: Option<axum::Extension<PinnedTenant>>, body: axum::body::Bytes) -> Reply {
+async fn join_room(
+    State(sim): State<Simulator>,
+    pin: Option<axum::Extension<PinnedTenant>>,
+    body: axum::body::Bytes,
+) -> Reply {
     let Some(pin) = pin else { return Reply::new(error(StatusCode::BAD_REQUEST, PIN_REQUIRED)) };
     let request: JoinRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
-        Err(e) => return Reply::new(error(StatusCode::BAD_REQUEST, &format!("expected {{\"link\", \"bot_name\", \"authenticated\"}}: {e}"))),
+        Err(e) => {
+            return Reply::new(error(
+                StatusCode::BAD_REQUEST,
+                &format!("expected {{\"link\", \"bot_name\", \"authenticated\"}}: {e}"),
+            ));
+        }
     };
     let tenant_id = pin.0.0.clone();
     let result = sim.with_tenant(&tenant_id, |t, _| {
@@ -141,17 +148,26 @@ async fn join_room(State(sim): State<Simulator>, pin: Option<axum::Extension<Pin
     });
     match result {
         Ok((now, Ok(session))) => Reply::new(Json(session)).tenant(&tenant_id, now),
-        Ok((now, Err(status))) => Reply::new(error(StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE), "injected fault")).tenant(&tenant_id, now),
+        Ok((now, Err(status))) => {
+            Reply::new(error(StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE), "injected fault"))
+                .tenant(&tenant_id, now)
+        }
         Err(e) => Reply::new(error(StatusCode::NOT_FOUND, &e.to_string())),
     }
 }
 
-async fn get_session(State(sim): State<Simulator>, pin: Option<axum::Extension<PinnedTenant>>, Path(id): Path<String>) -> Reply {
+async fn get_session(
+    State(sim): State<Simulator>,
+    pin: Option<axum::Extension<PinnedTenant>>,
+    Path(id): Path<String>,
+) -> Reply {
     let Some(pin) = pin else { return Reply::new(error(StatusCode::BAD_REQUEST, PIN_REQUIRED)) };
     let tenant_id = pin.0.0.clone();
     match sim.with_tenant(&tenant_id, |t, _| Ok((t.clock.now(), t.rooms.get(&id).cloned()))) {
         Ok((now, Some(s))) => Reply::new(Json(s)).tenant(&tenant_id, now),
-        Ok((now, None)) => Reply::new(error(StatusCode::NOT_FOUND, &format!("no session {id}"))).tenant(&tenant_id, now),
+        Ok((now, None)) => {
+            Reply::new(error(StatusCode::NOT_FOUND, &format!("no session {id}"))).tenant(&tenant_id, now)
+        }
         Err(e) => Reply::new(error(StatusCode::NOT_FOUND, &e.to_string())),
     }
 }

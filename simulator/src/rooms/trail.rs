@@ -122,7 +122,9 @@ impl JoinContext {
             .iter()
             .find(|r| {
                 r.link.value.trim() == link.trim()
-                    || (provider == RoomProvider::Zoom && meeting_id.is_some() && classify(&r.link.value) == (provider, meeting_id.clone()))
+                    || (provider == RoomProvider::Zoom
+                        && meeting_id.is_some()
+                        && classify(&r.link.value) == (provider, meeting_id.clone()))
             })
             .cloned()
             .unwrap_or_else(|| default_room(link));
@@ -154,7 +156,12 @@ pub fn join(ctx: &JoinContext, _bot_name: &str, authenticated: bool, now: DateTi
         trail.push(Step { state: "fatal".into(), sub_code: Some(code.into()), at: now });
         trail
     };
-    let done = |trail: Vec<Step>, mode: &'static str| BotJoin { provider: ctx.provider, meeting_id: ctx.meeting_id.clone(), trail, recording_mode: mode };
+    let done = |trail: Vec<Step>, mode: &'static str| BotJoin {
+        provider: ctx.provider,
+        meeting_id: ctx.meeting_id.clone(),
+        trail,
+        recording_mode: mode,
+    };
     let room = &ctx.room;
     step(&mut trail, "joining");
     if !room.exists || ctx.provider == RoomProvider::Unknown {
@@ -235,12 +242,26 @@ mod tests {
     use super::*;
 
     fn labels(j: &BotJoin) -> String {
-        j.trail.iter().map(|s| match &s.sub_code { Some(c) => format!("{}({c})", s.state), None => s.state.clone() }).collect::<Vec<_>>().join(", ")
+        j.trail
+            .iter()
+            .map(|s| match &s.sub_code {
+                Some(c) => format!("{}({c})", s.state),
+                None => s.state.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn check(link: &str, edit: impl Fn(&mut JoinContext), authenticated: bool, expected: &str) {
         let (provider, meeting_id) = classify(link);
-        let mut ctx = JoinContext { room: default_room(link), provider, meeting_id, host_local_recording: None, zoom_waiting_room: false, zoom_app_installed: false };
+        let mut ctx = JoinContext {
+            room: default_room(link),
+            provider,
+            meeting_id,
+            host_local_recording: None,
+            zoom_waiting_room: false,
+            zoom_app_installed: false,
+        };
         edit(&mut ctx);
         assert_eq!(labels(&join(&ctx, "Recorder", authenticated, Utc::now())), expected, "{link}");
     }
@@ -250,21 +271,91 @@ mod tests {
         let zoom = "https://zoom.us/j/81234567890?pwd=x";
         let teams = "https://teams.microsoft.com/meet/2345678901234?p=AbC";
         check(zoom, |_| {}, false, "joining, in_call_not_recording, recording_permission_allowed, in_call_recording");
-        check(zoom, |c| c.room.recording_permission = PermissionAnswer::Deny, false, "joining, in_call_not_recording, recording_permission_denied, fatal(host_denied_permission)");
-        check(zoom, |c| { c.room.recording_permission = PermissionAnswer::Deny; c.zoom_app_installed = true }, false, "joining, in_call_not_recording, recording_permission_allowed, in_call_recording");
-        check(zoom, |c| c.room.recording_permission = PermissionAnswer::NoAnswer, false, "joining, in_call_not_recording, fatal(recording_permission_timeout)");
-        check(zoom, |c| c.host_local_recording = Some(false), false, "joining, in_call_not_recording, fatal(local_recording_disabled)");
-        check(zoom, |c| { c.room.waiting_room = true; c.room.admit = false }, false, "joining, waiting_room, fatal(request_to_join_denied)");
-        check(zoom, |c| { c.zoom_waiting_room = true; c.room.host_present = false }, false, "joining, waiting_room, fatal(waiting_room_timeout_exceeded)");
+        check(
+            zoom,
+            |c| c.room.recording_permission = PermissionAnswer::Deny,
+            false,
+            "joining, in_call_not_recording, recording_permission_denied, fatal(host_denied_permission)",
+        );
+        check(
+            zoom,
+            |c| {
+                c.room.recording_permission = PermissionAnswer::Deny;
+                c.zoom_app_installed = true
+            },
+            false,
+            "joining, in_call_not_recording, recording_permission_allowed, in_call_recording",
+        );
+        check(
+            zoom,
+            |c| c.room.recording_permission = PermissionAnswer::NoAnswer,
+            false,
+            "joining, in_call_not_recording, fatal(recording_permission_timeout)",
+        );
+        check(
+            zoom,
+            |c| c.host_local_recording = Some(false),
+            false,
+            "joining, in_call_not_recording, fatal(local_recording_disabled)",
+        );
+        check(
+            zoom,
+            |c| {
+                c.room.waiting_room = true;
+                c.room.admit = false
+            },
+            false,
+            "joining, waiting_room, fatal(request_to_join_denied)",
+        );
+        check(
+            zoom,
+            |c| {
+                c.zoom_waiting_room = true;
+                c.room.host_present = false
+            },
+            false,
+            "joining, waiting_room, fatal(waiting_room_timeout_exceeded)",
+        );
         check(zoom, |c| c.room.exists = false, false, "joining, fatal(meeting_not_found)");
         check(teams, |c| c.room.captcha = true, false, "joining, fatal(blocked_by_captcha)");
         check(teams, |c| c.room.captcha = true, true, "joining, in_call_not_recording, in_call_recording");
         check(teams, |c| c.room.anonymous_join = false, false, "joining, fatal(login_required)");
-        check(teams, |c| { c.room.lobby_bypass = LobbyBypass::Organization; c.room.admit = false }, false, "joining, waiting_room, fatal(request_to_join_denied)");
-        check(teams, |c| { c.room.lobby_bypass = LobbyBypass::Organizer; c.room.admit = true }, true, "joining, waiting_room, in_call_not_recording, in_call_recording");
-        check("https://meet.google.com/abc-defg-hij", |_| {}, false, "joining, waiting_room, in_call_not_recording, in_call_recording");
-        check("https://meet.google.com/abc-defg-hij", |c| c.room.anonymous_join = false, false, "joining, fatal(login_required)");
-        check("https://acme.webex.com/meet/nora", |c| c.room.captcha = true, false, "joining, fatal(blocked_by_captcha)");
+        check(
+            teams,
+            |c| {
+                c.room.lobby_bypass = LobbyBypass::Organization;
+                c.room.admit = false
+            },
+            false,
+            "joining, waiting_room, fatal(request_to_join_denied)",
+        );
+        check(
+            teams,
+            |c| {
+                c.room.lobby_bypass = LobbyBypass::Organizer;
+                c.room.admit = true
+            },
+            true,
+            "joining, waiting_room, in_call_not_recording, in_call_recording",
+        );
+        check(
+            "https://meet.google.com/abc-defg-hij",
+            |_| {},
+            false,
+            "joining, waiting_room, in_call_not_recording, in_call_recording",
+        );
+        check(
+            "https://meet.google.com/abc-defg-hij",
+            |c| c.room.anonymous_join = false,
+            false,
+            "joining, fatal(login_required)",
+        );
+        check(
+            "https://acme.webex.com/meet/nora",
+            |c| c.room.captcha = true,
+            false,
+            "joining, fatal(blocked_by_captcha)",
+        );
         check("https://example.com/x", |_| {}, false, "joining, fatal(meeting_not_found)");
     }
 }

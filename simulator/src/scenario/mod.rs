@@ -286,8 +286,7 @@ impl fmt::Display for ScenarioError {
 /// Parses and checks scenario text. `source_name` labels diagnostics (a path, or
 /// `<admin API>`).
 pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
-    let spec: ScenarioSpec =
-        serde_saphyr::from_str(text).map_err(|e| syntax_error(source_name, &e))?;
+    let spec: ScenarioSpec = serde_saphyr::from_str(text).map_err(|e| syntax_error(source_name, &e))?;
     validate::check(source_name, spec)
 }
 
@@ -316,12 +315,7 @@ fn syntax_error(source_name: &str, e: &serde_saphyr::Error) -> ScenarioError {
     let full = e.to_string();
     // The crate's message carries a rendered snippet after the first line; the first
     // line is the message proper, and we print our own `file:line:col` prefix.
-    let message = full
-        .lines()
-        .next()
-        .unwrap_or("invalid YAML")
-        .trim()
-        .to_string();
+    let message = full.lines().next().unwrap_or("invalid YAML").trim().to_string();
     let message = strip_location_prefix(&message);
     ScenarioError {
         source_name: source_name.to_string(),

@@ -14,11 +14,7 @@ pub type Sp<T> = Spanned<T>;
 
 /// Wraps a value built in code (no source location).
 pub fn sp<T>(value: T) -> Sp<T> {
-    Spanned::new(
-        value,
-        serde_saphyr::Location::UNKNOWN,
-        serde_saphyr::Location::UNKNOWN,
-    )
+    Spanned::new(value, serde_saphyr::Location::UNKNOWN, serde_saphyr::Location::UNKNOWN)
 }
 
 /// Top level of a scenario file.
@@ -265,24 +261,15 @@ pub struct AppAccessSpec {
 
 impl Default for AppAccessSpec {
     fn default() -> Self {
-        Self {
-            client_id: None,
-            scopes: default_scopes(),
-            trusted_org_units: None,
-            trusted_groups: vec![],
-        }
+        Self { client_id: None, scopes: default_scopes(), trusted_org_units: None, trusted_groups: vec![] }
     }
 }
 
 fn default_scopes() -> Vec<Sp<String>> {
-    [
-        "admin.directory.user.readonly",
-        "calendar.readonly",
-        "gmail.readonly",
-    ]
-    .into_iter()
-    .map(|s| sp(s.to_string()))
-    .collect()
+    ["admin.directory.user.readonly", "calendar.readonly", "gmail.readonly"]
+        .into_iter()
+        .map(|s| sp(s.to_string()))
+        .collect()
 }
 
 /// The recording product's configuration for this company.
@@ -357,12 +344,7 @@ pub struct ProviderConnectionSpec {
 
 impl Default for ProviderConnectionSpec {
     fn default() -> Self {
-        Self {
-            connection: ConnectionMode::None,
-            admin: None,
-            import_permission: true,
-            email_authorized: true,
-        }
+        Self { connection: ConnectionMode::None, admin: None, import_permission: true, email_authorized: true }
     }
 }
 
@@ -383,11 +365,7 @@ pub struct ImportSpec {
 
 impl Default for ImportSpec {
     fn default() -> Self {
-        Self {
-            calendar: true,
-            email: false,
-            non_recorded_meetings: false,
-        }
+        Self { calendar: true, email: false, non_recorded_meetings: false }
     }
 }
 
@@ -450,13 +428,7 @@ pub struct CaptureSpec {
 
 impl Default for CaptureSpec {
     fn default() -> Self {
-        Self {
-            web_conferences: true,
-            calendar: true,
-            email: false,
-            non_recorded_meetings: false,
-            never_record: false,
-        }
+        Self { web_conferences: true, calendar: true, email: false, non_recorded_meetings: false, never_record: false }
     }
 }
 

@@ -13,8 +13,8 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::spec::{self, EventSpec, FaultSpec, ScenarioSpec, Sp, TimelineStepSpec};
 use super::{
-    Action, AppAccess, Attendee, Calendar, Diagnostic, Event, GoogleWorkspace, Group, Scenario,
-    ScenarioError, TimedAction, User,
+    Action, AppAccess, Attendee, Calendar, Diagnostic, Event, GoogleWorkspace, Group, Scenario, ScenarioError,
+    TimedAction, User,
 };
 use crate::clock::{parse_duration, parse_instant};
 use crate::faults::FaultRule;
@@ -37,12 +37,7 @@ impl Checker {
         });
     }
 
-    fn instant(
-        &mut self,
-        value: &Sp<String>,
-        field: &str,
-        start: DateTime<Utc>,
-    ) -> Option<DateTime<Utc>> {
+    fn instant(&mut self, value: &Sp<String>, field: &str, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
         match parse_instant(&value.value, start) {
             Ok(t) => Some(t),
             Err(e) => {
@@ -54,18 +49,9 @@ impl Checker {
 
     fn email(&mut self, value: &Sp<String>, field: &str) -> String {
         let email = value.value.trim().to_ascii_lowercase();
-        let valid = email
-            .split_once('@')
-            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'));
+        let valid = email.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'));
         if !valid {
-            self.at(
-                value,
-                field,
-                format!(
-                    "`{}` is not an email address (expected name@domain.tld)",
-                    value.value
-                ),
-            );
+            self.at(value, field, format!("`{}` is not an email address (expected name@domain.tld)", value.value));
         }
         email
     }
@@ -83,22 +69,11 @@ pub fn expand_scope(scope: &str) -> String {
 }
 
 pub(super) fn check(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, ScenarioError> {
-    let mut c = Checker {
-        diagnostics: Vec::new(),
-    };
+    let mut c = Checker { diagnostics: Vec::new() };
     if spec.name.value.trim().is_empty() {
         c.at(&spec.name, "name", "must not be empty");
-    } else if !spec
-        .name
-        .value
-        .chars()
-        .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
-    {
-        c.at(
-            &spec.name,
-            "name",
-            "use only letters, digits, `-` and `_` (it becomes the tenant id in URLs)",
-        );
+    } else if !spec.name.value.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_') {
+        c.at(&spec.name, "name", "use only letters, digits, `-` and `_` (it becomes the tenant id in URLs)");
     }
     let start = match DateTime::parse_from_rfc3339(spec.clock.value.trim()) {
         Ok(t) => t.with_timezone(&Utc),
@@ -106,10 +81,7 @@ pub(super) fn check(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, S
             c.at(
                 &spec.clock,
                 "clock",
-                format!(
-                    "`{}` is not an RFC 3339 time like 2025-03-10T09:00:00Z",
-                    spec.clock.value
-                ),
+                format!("`{}` is not an RFC 3339 time like 2025-03-10T09:00:00Z", spec.clock.value),
             );
             DateTime::<Utc>::UNIX_EPOCH
         }
@@ -123,26 +95,16 @@ pub(super) fn check(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, S
         let field = format!("company.team[{i}].email");
         let email = c.email(&m.email, &field);
         if !seen.insert(email.clone()) {
-            c.at(
-                &m.email,
-                field,
-                format!("team member {email} is listed twice"),
-            );
+            c.at(&m.email, field, format!("team member {email} is listed twice"));
         }
     }
     if let Some(admin) = &spec.company.google.admin {
         let email = c.email(admin, "company.google.admin");
         match &google {
-            Some(g) if !g.users.iter().any(|u| u.email == email) => c.at(
-                admin,
-                "company.google.admin",
-                format!("{email} is not a user of the Google tenant"),
-            ),
-            None => c.at(
-                admin,
-                "company.google.admin",
-                "the scenario has no `google` tenant",
-            ),
+            Some(g) if !g.users.iter().any(|u| u.email == email) => {
+                c.at(admin, "company.google.admin", format!("{email} is not a user of the Google tenant"))
+            }
+            None => c.at(admin, "company.google.admin", "the scenario has no `google` tenant"),
             _ => {}
         }
     }
@@ -154,8 +116,7 @@ pub(super) fn check(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, S
             line: None,
             column: None,
             field: "company.google.admin".into(),
-            message: "a company_wide connection needs `admin:` (the Google admin who connected)"
-                .into(),
+            message: "a company_wide connection needs `admin:` (the Google admin who connected)".into(),
         });
     }
 
@@ -196,11 +157,7 @@ pub(super) fn check(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, S
                 }
                 if let Some(at) = at {
                     if at < start {
-                        c.at(
-                            at_spec,
-                            format!("{field}.at"),
-                            "is before the scenario clock; use a `+` offset",
-                        );
+                        c.at(at_spec, format!("{field}.at"), "is before the scenario clock; use a `+` offset");
                     }
                     timeline.push(TimedAction { at, action });
                 }
@@ -233,23 +190,15 @@ pub(super) fn check(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, S
             spec,
         })
     } else {
-        c.diagnostics
-            .sort_by_key(|d| (d.line.unwrap_or(u64::MAX), d.column.unwrap_or(0)));
-        Err(ScenarioError {
-            source_name: source_name.to_string(),
-            diagnostics: c.diagnostics,
-        })
+        c.diagnostics.sort_by_key(|d| (d.line.unwrap_or(u64::MAX), d.column.unwrap_or(0)));
+        Err(ScenarioError { source_name: source_name.to_string(), diagnostics: c.diagnostics })
     }
 }
 
 fn check_google(c: &mut Checker, g: &spec::GoogleSpec, start: DateTime<Utc>) -> GoogleWorkspace {
     let domain = g.domain.value.trim().to_ascii_lowercase();
     if domain.is_empty() || !domain.contains('.') {
-        c.at(
-            &g.domain,
-            "google.domain",
-            "must be a domain like acme.example",
-        );
+        c.at(&g.domain, "google.domain", "must be a domain like acme.example");
     }
     let mut org_units: BTreeSet<String> = BTreeSet::from(["/".to_string()]);
     for (i, ou) in g.org_units.iter().enumerate() {
@@ -278,18 +227,10 @@ fn check_google(c: &mut Checker, g: &spec::GoogleSpec, start: DateTime<Utc>) -> 
         let field = format!("google.users[{i}]");
         let email = c.email(&u.email, &format!("{field}.email"));
         if !emails.insert(email.clone()) {
-            c.at(
-                &u.email,
-                format!("{field}.email"),
-                format!("{email} is listed twice; emails must be unique"),
-            );
+            c.at(&u.email, format!("{field}.email"), format!("{email} is listed twice; emails must be unique"));
         }
         if !email.ends_with(&format!("@{domain}")) {
-            c.at(
-                &u.email,
-                format!("{field}.email"),
-                format!("{email} is not in the tenant's domain {domain}"),
-            );
+            c.at(&u.email, format!("{field}.email"), format!("{email} is not in the tenant's domain {domain}"));
         }
         let org_unit = match &u.org_unit {
             Some(ou) => {
@@ -326,8 +267,10 @@ fn check_google(c: &mut Checker, g: &spec::GoogleSpec, start: DateTime<Utc>) -> 
         for (j, m) in u.mail.iter().enumerate() {
             let field = format!("google.users[{i}].mail[{j}]");
             let from = c.email(&m.from, &format!("{field}.from"));
-            let to: Vec<String> = m.to.iter().enumerate().map(|(k, t)| c.email(t, &format!("{field}.to[{k}]"))).collect();
-            let cc: Vec<String> = m.cc.iter().enumerate().map(|(k, t)| c.email(t, &format!("{field}.cc[{k}]"))).collect();
+            let to: Vec<String> =
+                m.to.iter().enumerate().map(|(k, t)| c.email(t, &format!("{field}.to[{k}]"))).collect();
+            let cc: Vec<String> =
+                m.cc.iter().enumerate().map(|(k, t)| c.email(t, &format!("{field}.cc[{k}]"))).collect();
             let Some(at) = c.instant(&m.at, &format!("{field}.at"), start) else { continue };
             let labels = if m.labels.is_empty() {
                 vec![if from == owner { "SENT".to_string() } else { "INBOX".to_string() }]
@@ -339,30 +282,16 @@ fn check_google(c: &mut Checker, g: &spec::GoogleSpec, start: DateTime<Utc>) -> 
         mail.sort_by_key(|m| m.at);
         users[i].mail = mail;
         let owner = users[i].email.clone();
-        let mut calendars = vec![Calendar {
-            summary: owner.clone(),
-            primary: true,
-            events: Vec::new(),
-        }];
+        let mut calendars = vec![Calendar { summary: owner.clone(), primary: true, events: Vec::new() }];
         for (j, e) in u.events.iter().enumerate() {
-            if let Some(ev) = check_event(
-                c,
-                e,
-                &format!("google.users[{i}].events[{j}]"),
-                &owner,
-                &domain,
-                &emails,
-                start,
-            ) {
+            if let Some(ev) =
+                check_event(c, e, &format!("google.users[{i}].events[{j}]"), &owner, &domain, &emails, start)
+            {
                 calendars[0].events.push(ev);
             }
         }
         for (k, cal) in u.calendars.iter().enumerate() {
-            let mut calendar = Calendar {
-                summary: cal.summary.clone(),
-                primary: false,
-                events: Vec::new(),
-            };
+            let mut calendar = Calendar { summary: cal.summary.clone(), primary: false, events: Vec::new() };
             for (j, e) in cal.events.iter().enumerate() {
                 let field = format!("google.users[{i}].calendars[{k}].events[{j}]");
                 if let Some(ev) = check_event(c, e, &field, &owner, &domain, &emails, start) {
@@ -381,11 +310,7 @@ fn check_google(c: &mut Checker, g: &spec::GoogleSpec, start: DateTime<Utc>) -> 
         for (j, m) in gr.members.iter().enumerate() {
             let member = c.email(m, &format!("google.groups[{i}].members[{j}]"));
             if member.ends_with(&format!("@{domain}")) && !emails.contains(&member) {
-                c.at(
-                    m,
-                    format!("google.groups[{i}].members[{j}]"),
-                    format!("{member} is not a user of the tenant"),
-                );
+                c.at(m, format!("google.groups[{i}].members[{j}]"), format!("{member} is not a user of the tenant"));
             }
             members.push(member);
         }
@@ -393,11 +318,7 @@ fn check_google(c: &mut Checker, g: &spec::GoogleSpec, start: DateTime<Utc>) -> 
     }
 
     let access = &g.app_access;
-    let scopes = access
-        .scopes
-        .iter()
-        .map(|s| expand_scope(&s.value))
-        .collect();
+    let scopes = access.scopes.iter().map(|s| expand_scope(&s.value)).collect();
     let trusted_org_units = access.trusted_org_units.as_ref().map(|list| {
         list.iter()
             .enumerate()
@@ -437,12 +358,7 @@ fn check_google(c: &mut Checker, g: &spec::GoogleSpec, start: DateTime<Utc>) -> 
         org_units: org_units.into_iter().collect(),
         groups,
         users,
-        app_access: AppAccess {
-            client_id: access.client_id.clone(),
-            scopes,
-            trusted_org_units,
-            trusted_groups,
-        },
+        app_access: AppAccess { client_id: access.client_id.clone(), scopes, trusted_org_units, trusted_groups },
     }
 }
 
@@ -458,13 +374,21 @@ fn check_zoom(c: &mut Checker, z: &super::zoom::ZoomSpec, start: DateTime<Utc>) 
     for (i, m) in z.meetings.iter().enumerate() {
         let id = m.id.value.trim();
         if id.len() < 9 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            c.at(&m.id, format!("zoom.meetings[{i}].id"), format!("`{id}` is not a Zoom meeting number (9 or more digits)"));
+            c.at(
+                &m.id,
+                format!("zoom.meetings[{i}].id"),
+                format!("`{id}` is not a Zoom meeting number (9 or more digits)"),
+            );
         } else if !ids.insert(id.to_string()) {
             c.at(&m.id, format!("zoom.meetings[{i}].id"), format!("meeting {id} is listed twice"));
         }
         let host = m.host.value.trim().to_ascii_lowercase();
         if !emails.contains(&host) {
-            c.at(&m.host, format!("zoom.meetings[{i}].host"), format!("{host} is not a Zoom user; add them under zoom.users"));
+            c.at(
+                &m.host,
+                format!("zoom.meetings[{i}].host"),
+                format!("{host} is not a Zoom user; add them under zoom.users"),
+            );
         }
         if let Some(s) = &m.start {
             c.instant(s, &format!("zoom.meetings[{i}].start"), start);
@@ -508,9 +432,7 @@ fn check_event(
                 c.at(
                     o,
                     format!("{field}.organizer"),
-                    format!(
-                        "organizer {email} is not a user of the tenant; add them under google.users"
-                    ),
+                    format!("organizer {email} is not a user of the tenant; add them under google.users"),
                 );
             }
             email
@@ -569,15 +491,16 @@ pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<A
         actions.push(Action::GrantScope(expand_scope(&s.value)));
     }
     if let Some(list) = &step.trust_org_units {
-        actions.push(Action::TrustOrgUnits(
-            list.iter().map(|o| normalize_ou(&o.value)).collect(),
-        ));
+        actions.push(Action::TrustOrgUnits(list.iter().map(|o| normalize_ou(&o.value)).collect()));
     }
     if let Some(f) = &step.fault {
         actions.push(Action::AddFault(fault_rule(f, start).map_err(|(_, m)| m)?));
     }
     if let Some(c) = &step.cancel_event {
-        actions.push(Action::CancelEvent { owner: c.owner.value.trim().to_ascii_lowercase(), title: c.title.value.clone() });
+        actions.push(Action::CancelEvent {
+            owner: c.owner.value.trim().to_ascii_lowercase(),
+            title: c.title.value.clone(),
+        });
     }
     if step.invalidate_sync_tokens {
         actions.push(Action::InvalidateSyncTokens);
@@ -605,27 +528,14 @@ pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<A
     }
 }
 
-fn check_action_refs(
-    c: &mut Checker,
-    step: &TimelineStepSpec,
-    action: &Action,
-    g: &GoogleWorkspace,
-    field: &str,
-) {
+fn check_action_refs(c: &mut Checker, step: &TimelineStepSpec, action: &Action, g: &GoogleWorkspace, field: &str) {
     let has_user = |e: &str| g.users.iter().any(|u| u.email == e);
     let has_ou = |p: &str| g.org_units.iter().any(|o| o == p);
     match action {
         Action::MoveUser { email, org_unit } => {
-            let m = step
-                .move_user
-                .as_ref()
-                .expect("move_user action comes from move_user");
+            let m = step.move_user.as_ref().expect("move_user action comes from move_user");
             if !has_user(email) {
-                c.at(
-                    &m.email,
-                    format!("{field}.move_user.email"),
-                    format!("{email} is not a user of the tenant"),
-                );
+                c.at(&m.email, format!("{field}.move_user.email"), format!("{email} is not a user of the tenant"));
             }
             if !has_ou(org_unit) {
                 c.at(
@@ -636,16 +546,8 @@ fn check_action_refs(
             }
         }
         Action::SuspendUser(email) | Action::UnsuspendUser(email) if !has_user(email) => {
-            let at = step
-                .suspend_user
-                .as_ref()
-                .or(step.unsuspend_user.as_ref())
-                .expect("set");
-            c.at(
-                at,
-                field.to_string(),
-                format!("{email} is not a user of the tenant"),
-            );
+            let at = step.suspend_user.as_ref().or(step.unsuspend_user.as_ref()).expect("set");
+            c.at(at, field.to_string(), format!("{email} is not a user of the tenant"));
         }
         Action::UpdateEvent { owner, title, .. } | Action::CancelEvent { owner, title } => {
             let u = match (&step.update_event, &step.cancel_event) {
@@ -654,7 +556,11 @@ fn check_action_refs(
                 (None, None) => return,
             };
             match g.users.iter().find(|x| &x.email == owner) {
-                None => c.at(&u.owner, format!("{field}.update_event.owner"), format!("{owner} is not a user of the tenant")),
+                None => c.at(
+                    &u.owner,
+                    format!("{field}.update_event.owner"),
+                    format!("{owner} is not a user of the tenant"),
+                ),
                 Some(user) if !user.calendars.iter().any(|cal| cal.events.iter().any(|e| &e.title == title)) => c.at(
                     &u.title,
                     format!("{field}.update_event.title"),
@@ -667,11 +573,7 @@ fn check_action_refs(
             for (i, ou) in list.iter().enumerate() {
                 if !has_ou(ou) {
                     let at = &step.trust_org_units.as_ref().expect("set")[i];
-                    c.at(
-                        at,
-                        format!("{field}.trust_org_units[{i}]"),
-                        format!("org unit `{ou}` is not declared"),
-                    );
+                    c.at(at, format!("{field}.trust_org_units[{i}]"), format!("org unit `{ou}` is not declared"));
                 }
             }
         }
@@ -684,24 +586,13 @@ type FaultProblem<'a> = (Option<&'a Sp<String>>, String);
 fn fault_rule(f: &FaultSpec, start: DateTime<Utc>) -> Result<FaultRule, FaultProblem<'_>> {
     let api = f.api.value.trim().to_string();
     if !FAULT_APIS.contains(&api.as_str()) {
-        return Err((
-            Some(&f.api),
-            format!(
-                "api `{api}` is unknown; use one of {}",
-                FAULT_APIS.join(", ")
-            ),
-        ));
+        return Err((Some(&f.api), format!("api `{api}` is unknown; use one of {}", FAULT_APIS.join(", "))));
     }
     if !(400..=599).contains(&f.status.value) {
-        return Err((
-            None,
-            format!("status {} is not an error status (400–599)", f.status.value),
-        ));
+        return Err((None, format!("status {} is not an error status (400–599)", f.status.value)));
     }
     let time = |v: &'_ Option<Sp<String>>| -> Result<Option<DateTime<Utc>>, String> {
-        v.as_ref()
-            .map(|s| parse_instant(&s.value, start).map_err(|e| e.to_string()))
-            .transpose()
+        v.as_ref().map(|s| parse_instant(&s.value, start).map_err(|e| e.to_string())).transpose()
     };
     let from = time(&f.from).map_err(|m| (f.from.as_ref(), m))?;
     let until = time(&f.until).map_err(|m| (f.until.as_ref(), m))?;
@@ -719,11 +610,7 @@ fn fault_rule(f: &FaultSpec, start: DateTime<Utc>) -> Result<FaultRule, FaultPro
 
 fn normalize_ou(path: &str) -> String {
     let p = path.trim().trim_end_matches('/');
-    if p.is_empty() {
-        "/".into()
-    } else {
-        p.to_string()
-    }
+    if p.is_empty() { "/".into() } else { p.to_string() }
 }
 
 fn split_name(name: Option<&str>, email: &str) -> (String, String) {
@@ -737,9 +624,7 @@ fn split_name(name: Option<&str>, email: &str) -> (String, String) {
             .filter(|p| !p.is_empty())
             .map(|p| {
                 let mut cs = p.chars();
-                cs.next()
-                    .map(|f| f.to_uppercase().chain(cs).collect::<String>())
-                    .unwrap_or_default()
+                cs.next().map(|f| f.to_uppercase().chain(cs).collect::<String>()).unwrap_or_default()
             })
             .collect::<Vec<_>>()
             .join(" "),

@@ -25,7 +25,8 @@ pub fn error(status: u16, code: u32, message: &str) -> Response {
 /// The answer to an injected fault; 429 carries Zoom's rate-limit headers.
 pub fn fault_response(status: u16, retry_after: Option<u64>) -> Response {
     if status == 429 {
-        let mut r = error(429, 429, "You have reached the maximum per-second rate limit for this API. Try again later.");
+        let mut r =
+            error(429, 429, "You have reached the maximum per-second rate limit for this API. Try again later.");
         let h = r.headers_mut();
         h.insert("X-RateLimit-Category", HeaderValue::from_static("Light"));
         h.insert("X-RateLimit-Type", HeaderValue::from_static("QPS"));
@@ -41,7 +42,13 @@ pub fn fault_response(status: u16, retry_after: Option<u64>) -> Response {
 }
 
 /// Authenticates the bearer token, then runs `f` on the account under the lock.
-fn with_account(sim: &Simulator, pin: Option<&PinnedTenant>, headers: &HeaderMap, scope: &str, f: impl FnOnce(&ZoomState) -> Response) -> Reply {
+fn with_account(
+    sim: &Simulator,
+    pin: Option<&PinnedTenant>,
+    headers: &HeaderMap,
+    scope: &str,
+    f: impl FnOnce(&ZoomState) -> Response,
+) -> Reply {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -103,7 +110,12 @@ fn auto(a: AutoRecording) -> &'static str {
     }
 }
 
-pub(super) async fn list_users(State(sim): State<Simulator>, pin: Option<axum::Extension<PinnedTenant>>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Reply {
+pub(super) async fn list_users(
+    State(sim): State<Simulator>,
+    pin: Option<axum::Extension<PinnedTenant>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Reply {
     with_account(&sim, pin.as_deref(), &headers, "user:read:list_users:admin", |z| {
         let status = q.get("status").map(String::as_str).unwrap_or("active");
         let size = match q.get("page_size").map(|s| s.parse::<usize>()) {
@@ -133,15 +145,26 @@ pub(super) async fn list_users(State(sim): State<Simulator>, pin: Option<axum::E
     })
 }
 
-pub(super) async fn get_user(State(sim): State<Simulator>, pin: Option<axum::Extension<PinnedTenant>>, headers: HeaderMap, Path(user_id): Path<String>) -> Reply {
+pub(super) async fn get_user(
+    State(sim): State<Simulator>,
+    pin: Option<axum::Extension<PinnedTenant>>,
+    headers: HeaderMap,
+    Path(user_id): Path<String>,
+) -> Reply {
     with_account(&sim, pin.as_deref(), &headers, "user:read:admin", |z| match z.user(&user_id) {
         Some(u) => Json(user_json(u)).into_response(),
         None => error(404, 1001, &format!("User does not exist: {user_id}.")),
     })
 }
 
-pub(super) async fn user_settings(State(sim): State<Simulator>, pin: Option<axum::Extension<PinnedTenant>>, headers: HeaderMap, Path(user_id): Path<String>) -> Reply {
-    with_account(&sim, pin.as_deref(), &headers, "user:read:settings:admin", |z| match z.user(&user_id) {
+pub(super) async fn user_settings(
+    State(sim): State<Simulator>,
+    pin: Option<axum::Extension<PinnedTenant>>,
+    headers: HeaderMap,
+    Path(user_id): Path<String>,
+) -> Reply {
+    with_account(&sim, pin.as_deref(), &headers, "user:read:settings:admin", |z| {
+        match z.user(&user_id) {
         Some(u) => Json(json!({
             "schedule_meeting": { "host_video": true, "participants_video": true, "join_before_host": u.join_before_host },
             "in_meeting": { "waiting_room": u.waiting_room, "e2e_encryption": false, "chat": true },
@@ -159,10 +182,16 @@ pub(super) async fn user_settings(State(sim): State<Simulator>, pin: Option<axum
         }))
         .into_response(),
         None => error(404, 1001, &format!("User does not exist: {user_id}.")),
+    }
     })
 }
 
-pub(super) async fn get_meeting(State(sim): State<Simulator>, pin: Option<axum::Extension<PinnedTenant>>, headers: HeaderMap, Path(meeting_id): Path<String>) -> Reply {
+pub(super) async fn get_meeting(
+    State(sim): State<Simulator>,
+    pin: Option<axum::Extension<PinnedTenant>>,
+    headers: HeaderMap,
+    Path(meeting_id): Path<String>,
+) -> Reply {
     with_account(&sim, pin.as_deref(), &headers, "meeting:read:admin", |z| {
         let Some(m) = meeting_id.parse::<u64>().ok().and_then(|id| z.meetings.iter().find(|m| m.id == id)) else {
             return error(404, 3001, &format!("Meeting does not exist: {meeting_id}."));

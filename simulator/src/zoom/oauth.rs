@@ -54,11 +54,9 @@ pub(super) async fn token(
     }
     let mut guard = sim.state();
     let state = &mut *guard;
-    let Some(tenant) = state
-        .tenants
-        .values_mut()
-        .find(|t| pin.as_ref().is_none_or(|p| p.0.0 == t.id) && t.zoom.as_ref().is_some_and(|z| z.account_id == account_id))
-    else {
+    let Some(tenant) = state.tenants.values_mut().find(|t| {
+        pin.as_ref().is_none_or(|p| p.0.0 == t.id) && t.zoom.as_ref().is_some_and(|z| z.account_id == account_id)
+    }) else {
         return Reply::new(token_error("Account does not exist", "invalid_request"));
     };
     let now = tenant.clock.now();

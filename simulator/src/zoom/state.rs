@@ -81,10 +81,17 @@ pub struct ZoomState {
 
 fn split_name(name: Option<&str>, email: &str) -> (String, String) {
     let full = name.map(str::to_string).unwrap_or_else(|| {
-        email.split('@').next().unwrap_or_default().split(['.', '_', '-']).map(|p| {
-            let mut c = p.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
-        }).collect::<Vec<_>>().join(" ")
+        email
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .split(['.', '_', '-'])
+            .map(|p| {
+                let mut c = p.chars();
+                c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
     });
     match full.split_once(' ') {
         Some((f, l)) => (f.to_string(), l.to_string()),
@@ -134,7 +141,12 @@ impl ZoomState {
                     host_email: m.host.value.trim().to_ascii_lowercase(),
                     topic: m.topic.clone().unwrap_or_else(|| "Zoom meeting".into()),
                     start: m.start.as_ref().and_then(|s| parse_instant(&s.value, start).ok()).unwrap_or(start),
-                    duration_minutes: m.duration.as_ref().and_then(|d| parse_duration(&d.value).ok()).unwrap_or(Duration::minutes(30)).num_minutes(),
+                    duration_minutes: m
+                        .duration
+                        .as_ref()
+                        .and_then(|d| parse_duration(&d.value).ok())
+                        .unwrap_or(Duration::minutes(30))
+                        .num_minutes(),
                     password: m.password.clone().unwrap_or_else(|| random_token(rng, 6)),
                     waiting_room: m.waiting_room,
                     join_before_host: m.join_before_host,
@@ -148,7 +160,10 @@ impl ZoomState {
             client_secret: spec.client_secret.clone().unwrap_or_else(|| random_token(rng, 32).replace(['-', '_'], "s")),
             users,
             meetings,
-            scopes: spec.scopes.clone().unwrap_or_else(|| super::oauth::SCOPES.split(' ').map(str::to_string).collect()),
+            scopes: spec
+                .scopes
+                .clone()
+                .unwrap_or_else(|| super::oauth::SCOPES.split(' ').map(str::to_string).collect()),
         }
     }
 
