@@ -373,19 +373,7 @@ fn room<'a>(w: &'a mut TenantWorld, link: &str) -> Result<&'a mut RoomSpec, Stri
     if let Some(i) = rooms.iter().position(|r| r.link.value == link) {
         return Ok(&mut rooms[i]);
     }
-    rooms.push(RoomSpec {
-        link: sp(link.to_string()),
-        exists: true,
-        host_present: true,
-        waiting_room: false,
-        admit: true,
-        recording_permission: PermissionAnswer::Grant,
-        captcha: false,
-        anonymous_join: true,
-        lobby_bypass: LobbyBypass::Everyone,
-        participants: vec![],
-        consent_declined: vec![],
-    });
+    rooms.push(RoomSpec::for_link(link));
     Ok(rooms.last_mut().expect("just pushed"))
 }
 

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::scenario::rooms::{LobbyBypass, PermissionAnswer, RoomSpec};
-use crate::scenario::spec::sp;
 use crate::tenant::Tenant;
 
 /// The meeting platform behind a link.
@@ -66,22 +65,6 @@ pub struct BotJoin {
     pub recording_mode: &'static str,
 }
 
-fn default_room(link: &str) -> RoomSpec {
-    RoomSpec {
-        link: sp(link.to_string()),
-        exists: true,
-        host_present: true,
-        waiting_room: false,
-        admit: true,
-        recording_permission: PermissionAnswer::Grant,
-        captcha: false,
-        anonymous_join: true,
-        lobby_bypass: LobbyBypass::Everyone,
-        participants: vec![],
-        consent_declined: vec![],
-    }
-}
-
 /// Platform and meeting id of a link.
 pub fn classify(link: &str) -> (RoomProvider, Option<String>) {
     let rest = link.trim().trim_start_matches("https://").trim_start_matches("http://");
@@ -127,7 +110,7 @@ impl JoinContext {
                         && classify(&r.link.value) == (provider, meeting_id.clone()))
             })
             .cloned()
-            .unwrap_or_else(|| default_room(link));
+            .unwrap_or_else(|| RoomSpec::for_link(link));
         let mut ctx = JoinContext {
             room,
             provider,
@@ -255,7 +238,7 @@ mod tests {
     fn check(link: &str, edit: impl Fn(&mut JoinContext), authenticated: bool, expected: &str) {
         let (provider, meeting_id) = classify(link);
         let mut ctx = JoinContext {
-            room: default_room(link),
+            room: RoomSpec::for_link(link),
             provider,
             meeting_id,
             host_local_recording: None,

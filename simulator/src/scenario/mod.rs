@@ -25,7 +25,7 @@ use thiserror::Error;
 
 use crate::faults::FaultRule;
 pub use spec::{ConnectionMode, ResponseStatus, ScenarioSpec, Seat, Visibility};
-pub use validate::{FAULT_APIS, expand_scope, resolve_action};
+pub use validate::{FAULT_APIS, expand_scope, resolve_action, split_name};
 
 /// A checked scenario, ready to load into a simulator.
 #[derive(Debug, Clone)]

@@ -52,6 +52,26 @@ pub struct RoomSpec {
     pub consent_declined: Vec<Sp<String>>,
 }
 
+impl RoomSpec {
+    /// The default room behind `link`: it exists, the host is there, no waiting room, no
+    /// CAPTCHA, anonymous joiners allowed and let in, the host grants recording.
+    pub fn for_link(link: &str) -> Self {
+        RoomSpec {
+            link: super::spec::sp(link.to_string()),
+            exists: true,
+            host_present: true,
+            waiting_room: false,
+            admit: true,
+            recording_permission: PermissionAnswer::Grant,
+            captcha: false,
+            anonymous_join: true,
+            lobby_bypass: LobbyBypass::Everyone,
+            participants: vec![],
+            consent_declined: vec![],
+        }
+    }
+}
+
 /// The host's answer to a recording-permission request.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -613,7 +613,9 @@ fn normalize_ou(path: &str) -> String {
     if p.is_empty() { "/".into() } else { p.to_string() }
 }
 
-fn split_name(name: Option<&str>, email: &str) -> (String, String) {
+/// Given and family name from a full name, or from the address (`nora.north@…` →
+/// Nora, North) when there is none.
+pub fn split_name(name: Option<&str>, email: &str) -> (String, String) {
     let full = match name {
         Some(n) if !n.trim().is_empty() => n.trim().to_string(),
         _ => email

@@ -5,6 +5,7 @@ use rand_chacha03::ChaCha8Rng;
 use rand_chacha03::rand_core::RngCore;
 
 use crate::clock::{parse_duration, parse_instant};
+use crate::scenario::split_name;
 use crate::scenario::zoom::{AutoRecording, ZoomLicense, ZoomSpec, ZoomUserStatus};
 use crate::tokens::random_token;
 
@@ -77,26 +78,6 @@ pub struct ZoomState {
     pub meetings: Vec<ZoomMeeting>,
     /// Scopes granted to the S2S app.
     pub scopes: Vec<String>,
-}
-
-fn split_name(name: Option<&str>, email: &str) -> (String, String) {
-    let full = name.map(str::to_string).unwrap_or_else(|| {
-        email
-            .split('@')
-            .next()
-            .unwrap_or_default()
-            .split(['.', '_', '-'])
-            .map(|p| {
-                let mut c = p.chars();
-                c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    });
-    match full.split_once(' ') {
-        Some((f, l)) => (f.to_string(), l.to_string()),
-        None => (full, String::new()),
-    }
 }
 
 impl ZoomState {
