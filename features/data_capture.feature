@@ -175,3 +175,31 @@ Feature: Data capture icons on the Team members page
     And the engine syncs
     Then the engine has imported 3 meetings
     And the meeting "Discovery with Initech" is not recorded because "meeting_cancelled"
+
+  @DC-08
+  Scenario: A member imports non-recorded meetings but the company does not
+    Given the company connects Google Workspace company-wide as "ada.admin@acme.example"
+    And "nora.north@acme.example" turns non-recorded meetings import on
+    When the engine syncs
+    Then the calendar icon of "nora.north@acme.example" is yellow
+    And "nora.north@acme.example" has the warning "company_non_recorded_import_off"
+    When the company turns non-recorded meetings import on
+    Then the calendar icon of "nora.north@acme.example" is green
+
+  @DC-18 @DC-03
+  Scenario: Switching to user-by-user keeps imported meetings and shows who has not connected
+    Given the company connects Google Workspace company-wide as "ada.admin@acme.example"
+    And "nora.north@acme.example" has a meeting "QBR with Globex" at "+2h"
+      | email                | response |
+      | buyer@globex.example | accepted |
+    When the engine syncs
+    Then every team member's calendar icon is green
+    And the engine has imported 1 meeting
+    Given "elena.east@acme.example" has connected their mailbox
+    When the company switches Google Workspace to user-by-user
+    And the engine syncs
+    Then the engine has imported 1 meeting
+    And the calendar icon of "nora.north@acme.example" is yellow
+    And "nora.north@acme.example" has the warning "not_connected" saying "a reminder email can be sent"
+    And the page shows the banner "members_not_connected" with count 1
+    And the page does not show the banner "not_connected"

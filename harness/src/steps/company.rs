@@ -25,6 +25,20 @@ fn company_wide(w: &mut TenantWorld, admin: String) {
     w.settings.google.admin = Some(admin.to_ascii_lowercase());
 }
 
+/// Switches the Google Workspace connection to user-by-user (each member connects their own mailbox).
+#[given(expr = "the company switches Google Workspace to user-by-user")]
+#[when(expr = "the company switches Google Workspace to user-by-user")]
+fn user_by_user(w: &mut TenantWorld) {
+    w.settings.google.mode = ConnectionMode::UserByUser;
+}
+
+/// In user-by-user mode, a member has connected their mailbox.
+#[given(expr = "{string} has connected their mailbox")]
+fn member_connected(w: &mut TenantWorld, email: String) -> StepResult {
+    w.settings.member_mut(&email).ok_or_else(|| format!("{email} is not a team member"))?.connected = true;
+    Ok(())
+}
+
 /// No provider connection at all (neither company-wide nor user-by-user).
 #[given(expr = "the company has no provider connection")]
 #[when(expr = "the company has no provider connection")]
