@@ -70,12 +70,18 @@ impl HttpClient {
                 Ok(response) => {
                     let status = response.status();
                     let retry_after = retry_after(&response);
-                    let body = response.text().await.unwrap_or_default();
-                    if !is_retryable(status, &body) {
-                        return Ok(Answer { status, body });
+                    match response.text().await {
+                        // A body cut off mid-way is a dropped connection, not an answer.
+                        Err(e) => {
+                            last = format!("connection dropped while reading the body: {e}");
+                            backoff
+                        }
+                        Ok(body) if !is_retryable(status, &body) => return Ok(Answer { status, body }),
+                        Ok(body) => {
+                            last = format!("HTTP {} {}", status.as_u16(), first_line(&body));
+                            retry_after.map_or(backoff, |ra| ra.max(backoff))
+                        }
                     }
-                    last = format!("HTTP {} {}", status.as_u16(), first_line(&body));
-                    retry_after.map_or(backoff, |ra| ra.max(backoff))
                 }
                 Err(e) => {
                     last = format!("connection failed: {e}");

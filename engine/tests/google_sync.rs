@@ -139,6 +139,7 @@ async fn retries_honour_retry_after_on_the_virtual_clock() {
                 count: Some(2),
                 from: None,
                 until: None,
+                drop_connection: false,
             },
         )
         .unwrap();
@@ -168,6 +169,7 @@ async fn a_provider_down_beyond_the_retry_budget_is_connectivity_red_and_loses_n
                 count: None,
                 from: None,
                 until: None,
+                drop_connection: false,
             },
         )
         .unwrap();

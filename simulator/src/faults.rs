@@ -2,7 +2,7 @@
 //! between +10m and +20m".
 //!
 //! A fault rule matches requests by provider API, subject and a virtual-time window, and
-//! answers with a status instead of the real response. The provider module that owns the
+//! answers with a status (or a connection dropped mid-body) instead of the real response. The provider module that owns the
 //! route renders the status in its own error format (Google's nested error, with the
 //! reason given here), so this module knows nothing about bodies. Rules are deterministic:
 //! counts, not probabilities.
@@ -36,6 +36,9 @@ pub struct FaultRule {
     /// Active until this virtual time (exclusive), if set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<DateTime<Utc>>,
+    /// Instead of an error status, start a 200 answer and drop the connection mid-body.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drop_connection: bool,
 }
 
 /// What a matched rule tells the provider to answer.
@@ -47,6 +50,46 @@ pub struct InjectedFault {
     pub reason: Option<String>,
     /// `Retry-After` seconds, if any.
     pub retry_after: Option<u64>,
+    /// Drop the connection mid-body instead of answering.
+    pub drop_connection: bool,
+}
+
+/// A 200 whose body stops half-way and whose connection is then dropped: what a client
+/// sees when a provider's connection breaks while it streams an answer.
+pub fn dropped_connection() -> axum::response::Response {
+    let mut response = axum::response::Response::new(axum::body::Body::from_stream(BrokenBody::default()));
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json; charset=UTF-8"),
+    );
+    response
+}
+
+/// A body that sends a first chunk, pauses once (so the server flushes the headers and
+/// that chunk), then fails, which makes the server drop the connection.
+#[derive(Default)]
+struct BrokenBody {
+    step: u8,
+}
+
+impl futures_core::Stream for BrokenBody {
+    type Item = Result<&'static [u8], std::io::Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        self.step += 1;
+        match self.step {
+            1 => Poll::Ready(Some(Ok(b"{\"kind\":\"partial\",\"items\":[".as_slice()))),
+            2 => {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+            _ => Poll::Ready(Some(Err(std::io::Error::other("connection dropped by a scripted fault")))),
+        }
+    }
 }
 
 /// A tenant's fault rules, in the order they were added; the first match wins.
@@ -82,7 +125,12 @@ impl FaultPlan {
                 && r.count != Some(0)
         })?;
         let rule = &mut self.rules[index];
-        let fault = InjectedFault { status: rule.status, reason: rule.reason.clone(), retry_after: rule.retry_after };
+        let fault = InjectedFault {
+            status: rule.status,
+            reason: rule.reason.clone(),
+            retry_after: rule.retry_after,
+            drop_connection: rule.drop_connection,
+        };
         if let Some(n) = rule.count.as_mut() {
             *n -= 1;
             if *n == 0 {
@@ -107,6 +155,7 @@ mod tests {
             count,
             from: None,
             until: None,
+            drop_connection: false,
         }
     }
 

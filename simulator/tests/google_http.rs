@@ -325,3 +325,26 @@ async fn sync_tokens_replay_changes_and_answer_410_once_invalidated() {
     );
     assert_eq!(s.get(&format!("{events}?syncToken=garbage"), &nora).await.0, 410);
 }
+
+#[tokio::test]
+async fn a_dropped_connection_fault_cuts_the_body_off() {
+    let s = Server::start(SCENARIO).await;
+    let nora = s.token("acme", "nora@acme.example", CAL).await;
+    let fault = simulator::FaultRule {
+        api: "calendar".into(),
+        user: None,
+        status: 500,
+        reason: None,
+        retry_after: None,
+        count: Some(1),
+        from: None,
+        until: None,
+        drop_connection: true,
+    };
+    s.sim.add_fault("acme", fault).unwrap();
+    let url = format!("{}/calendar/v3/users/me/calendarList", s.base("acme"));
+    let response = s.http.get(&url).bearer_auth(&nora).send().await.expect("headers arrive");
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.text().await.is_err(), "the body must break off");
+    assert_eq!(s.get(&url, &nora).await.0, 200, "the next call is fine");
+}

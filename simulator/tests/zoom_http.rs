@@ -165,6 +165,7 @@ async fn rate_limits_carry_zooms_headers_and_missing_scopes_are_4711() {
                 count: Some(1),
                 from: None,
                 until: None,
+                drop_connection: false,
             },
         )
         .unwrap();

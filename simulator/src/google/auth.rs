@@ -64,6 +64,9 @@ pub fn with_caller(
         return reply(errors::insufficient_scopes(need.service, need.method));
     }
     if let Some(fault) = tenant.faults.take(need.api, grant.subject.as_deref(), now) {
+        if fault.drop_connection {
+            return reply(crate::faults::dropped_connection());
+        }
         return reply(errors::injected(fault.status, fault.reason.as_deref(), fault.retry_after, need.api));
     }
     let Some(google) = tenant.google.as_mut() else {

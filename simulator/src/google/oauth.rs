@@ -144,6 +144,9 @@ pub(super) async fn token(
         return reply(response, sub.as_deref());
     }
     if let Some(fault) = tenant.faults.take("token", sub.as_deref(), now) {
+        if fault.drop_connection {
+            return reply(crate::faults::dropped_connection(), sub.as_deref());
+        }
         return reply(
             errors::injected(fault.status, fault.reason.as_deref(), fault.retry_after, "token"),
             sub.as_deref(),

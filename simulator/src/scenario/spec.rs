@@ -539,4 +539,7 @@ pub struct FaultSpec {
     /// Window end, exclusive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<Sp<String>>,
+    /// Drop the connection mid-body instead of answering with `status`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drop_connection: bool,
 }

@@ -605,6 +605,7 @@ fn fault_rule(f: &FaultSpec, start: DateTime<Utc>) -> Result<FaultRule, FaultPro
         count: f.count,
         from,
         until,
+        drop_connection: f.drop_connection,
     })
 }
 
