@@ -78,6 +78,12 @@ pub struct GoogleManifest {
     pub admin_email: Option<String>,
     /// Scopes granted to the service account.
     pub scopes: Vec<String>,
+    /// Where users consent (user-by-user connections).
+    pub authorize_url: String,
+    /// The recorder's web OAuth client id.
+    pub oauth_client_id: String,
+    /// Its secret.
+    pub oauth_client_secret: String,
 }
 
 pub(crate) fn build(sim: &Simulator, base_url: &str) -> Manifest {
@@ -101,6 +107,9 @@ pub(crate) fn build(sim: &Simulator, base_url: &str) -> Manifest {
                     customer_id: g.customer_id.clone(),
                     admin_email: g.users.iter().find(|u| u.admin && !u.suspended).map(|u| u.email.clone()),
                     scopes: g.access.scopes.iter().cloned().collect(),
+                    authorize_url: format!("{root}/o/oauth2/v2/auth"),
+                    oauth_client_id: g.oauth_client.client_id.clone(),
+                    oauth_client_secret: g.oauth_client.client_secret.clone(),
                     base_url: root,
                 }
             });

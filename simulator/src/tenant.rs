@@ -117,7 +117,7 @@ impl Tenant {
             other => {
                 let google = self.google.as_mut().ok_or("the tenant has no Google Workspace")?;
                 let change = google.apply(other, at)?;
-                if let Action::SuspendUser(email) = other {
+                if let Action::SuspendUser(email) | Action::RevokeUserGrants(email) = other {
                     // A suspended account's tokens stop working at once.
                     tokens.revoke_subject(&self.id, email);
                 }

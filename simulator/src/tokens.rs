@@ -71,6 +71,11 @@ impl TokenStore {
         self.grants.retain(|_, g| !(g.tenant == tenant && g.provider == provider));
     }
 
+    /// Forgets one token.
+    pub fn revoke_token(&mut self, token: &str) {
+        self.grants.remove(token);
+    }
+
     /// Drops `tenant`'s tokens that expired more than a day before `now`. Recently
     /// expired ones are kept so a provider can say "expired" rather than "invalid".
     pub fn purge_expired(&mut self, tenant: &str, now: DateTime<Utc>) {

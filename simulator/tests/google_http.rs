@@ -348,3 +348,101 @@ async fn a_dropped_connection_fault_cuts_the_body_off() {
     assert!(response.text().await.is_err(), "the body must break off");
     assert_eq!(s.get(&url, &nora).await.0, 200, "the next call is fine");
 }
+
+/// Plays the user's browser: asks for consent and returns the redirect's query.
+async fn consent(s: &Server, user: &str, challenge: &str) -> std::collections::HashMap<String, String> {
+    let m = s.sim.manifest(&s.server.base_url());
+    let g = m.tenants["acme"].google.clone().unwrap();
+    let no_redirects = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = no_redirects
+        .get(&g.authorize_url)
+        .query(&[
+            ("client_id", g.oauth_client_id.as_str()),
+            ("redirect_uri", "http://localhost/callback"),
+            ("response_type", "code"),
+            (
+                "scope",
+                "https://www.googleapis.com/auth/calendar.readonly https://www.googleapis.com/auth/gmail.readonly",
+            ),
+            ("access_type", "offline"),
+            ("state", "xyz"),
+            ("login_hint", user),
+            ("code_challenge", challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 302);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("http://localhost/callback?"), "{location}");
+    serde_urlencoded::from_str(location.split_once('?').unwrap().1).unwrap()
+}
+
+#[tokio::test]
+async fn users_consent_exchange_codes_refresh_and_revoke() {
+    let yaml = SCENARIO.replace("      org_unit: /Sales/EMEA\n", "      org_unit: /Sales/EMEA\n    - email: sam@acme.example\n      org_unit: /Sales/NA\n      consent: deny\n    - email: pat@acme.example\n      org_unit: /Sales/NA\n      consent_scopes: [calendar.readonly]\n");
+    let s = Server::start(&yaml).await;
+    let m = s.sim.manifest(&s.server.base_url());
+    let g = m.tenants["acme"].google.clone().unwrap();
+    // base64url(sha256(verifier)), computed independently with Python's hashlib.
+    let (verifier, challenge) =
+        ("dBjftJeZ4CVP-mJ92K9eNPNc0u-VEmhRwm7FGbBvZwQ", "MduphAcLh_esbk-sSxra7q3yqmN6JW9-Lc86-CHRuXk");
+    assert_eq!(consent(&s, "sam@acme.example", challenge).await["error"], "access_denied");
+    assert_eq!(
+        consent(&s, "eve@acme.example", challenge).await["error"],
+        "admin_policy_enforced",
+        "eve is outside the trusted org unit"
+    );
+    let partial = consent(&s, "pat@acme.example", challenge).await;
+    assert_eq!(partial["scope"], "https://www.googleapis.com/auth/calendar.readonly", "pat ticked calendar only");
+
+    let back = consent(&s, "nora@acme.example", challenge).await;
+    assert_eq!(back["state"], "xyz");
+    let exchange = |params: Vec<(&'static str, String)>| {
+        let http = s.http.clone();
+        let url = g.token_uri.clone();
+        async move {
+            let r = http.post(url).form(&params).send().await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let base = vec![
+        ("client_id", g.oauth_client_id.clone()),
+        ("client_secret", g.oauth_client_secret.clone()),
+        ("redirect_uri", "http://localhost/callback".to_string()),
+    ];
+    let mut wrong = base.clone();
+    wrong.extend([
+        ("grant_type", "authorization_code".to_string()),
+        ("code", back["code"].clone()),
+        ("code_verifier", "wrong".to_string()),
+    ]);
+    assert_eq!(
+        exchange(wrong).await,
+        (400, json!({ "error": "invalid_grant", "error_description": "Invalid code verifier." }))
+    );
+
+    let back = consent(&s, "nora@acme.example", challenge).await;
+    let mut good = base.clone();
+    good.extend([
+        ("grant_type", "authorization_code".to_string()),
+        ("code", back["code"].clone()),
+        ("code_verifier", verifier.to_string()),
+    ]);
+    let (status, tokens) = exchange(good.clone()).await;
+    assert_eq!(status, 200, "{tokens}");
+    let refresh = tokens["refresh_token"].as_str().expect("offline access gives a refresh token").to_string();
+    let list = format!("{}/calendar/v3/users/me/calendarList", s.base("acme"));
+    assert_eq!(s.get(&list, tokens["access_token"].as_str().unwrap()).await.0, 200);
+    assert_eq!(exchange(good).await.1["error_description"], "Malformed auth code.", "a code works once");
+
+    let mut again = base.clone();
+    again.extend([("grant_type", "refresh_token".to_string()), ("refresh_token", refresh.clone())]);
+    assert_eq!(exchange(again.clone()).await.0, 200);
+    s.sim.apply("acme", &simulator::Action::RevokeUserGrants("nora@acme.example".into())).unwrap();
+    assert_eq!(
+        exchange(again).await,
+        (400, json!({ "error": "invalid_grant", "error_description": "Token has been expired or revoked." }))
+    );
+}

@@ -14,6 +14,7 @@ mod gmail;
 mod keys;
 mod oauth;
 mod state;
+mod user_oauth;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -28,6 +29,8 @@ pub const TOKEN_PATHS: &[&str] = &["/token", "/oauth2/v4/token", "/o/oauth2/toke
 /// Whether a request path belongs to the Google fake.
 pub fn owns_path(path: &str) -> bool {
     TOKEN_PATHS.contains(&path)
+        || path.starts_with("/o/oauth2/")
+        || path == "/revoke"
         || path.starts_with("/admin/directory/")
         || path.starts_with("/calendar/v3/")
         || path.starts_with("/gmail/v1/")
@@ -46,6 +49,10 @@ pub(crate) fn routes() -> Router<Simulator> {
         .route("/calendar/v3/users/me/calendarList", get(calendar::calendar_list))
         .route("/calendar/v3/calendars/{calendar_id}/events", get(calendar::list_events))
         .route("/calendar/v3/calendars/{calendar_id}/events/{event_id}", get(calendar::get_event))
+        .route("/o/oauth2/v2/auth", get(user_oauth::authorize))
+        .route("/o/oauth2/auth", get(user_oauth::authorize))
+        .route("/revoke", post(user_oauth::revoke))
+        .route("/o/oauth2/revoke", post(user_oauth::revoke))
         .route("/gmail/v1/users/{user_id}/profile", get(gmail::profile))
         .route("/gmail/v1/users/{user_id}/messages", get(gmail::list_messages))
         .route("/gmail/v1/users/{user_id}/messages/{id}", get(gmail::get_message))

@@ -65,6 +65,9 @@ pub(super) async fn token(
 ) -> Reply {
     let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let grant_type = form.get("grant_type").map(String::as_str).unwrap_or_default();
+    if matches!(grant_type, "authorization_code" | "refresh_token") {
+        return super::user_oauth::exchange(&sim, pin.as_deref(), &form, basic_client(&headers));
+    }
     if grant_type != JWT_BEARER {
         return Reply::new(oauth(400, "unsupported_grant_type", &format!("Invalid grant_type: {grant_type}")));
     }
@@ -162,6 +165,16 @@ pub(super) async fn token(
     let access_token = state.tokens.issue("ya29.", &mut tenant.rng, grant);
     let body = json!({ "access_token": access_token, "expires_in": ACCESS_TOKEN_SECONDS, "token_type": "Bearer" });
     reply(axum::Json(body).into_response(), sub.as_deref())
+}
+
+/// Client credentials sent as HTTP Basic, if any.
+fn basic_client(headers: &HeaderMap) -> Option<(String, String)> {
+    use base64::Engine;
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    Some((id.to_string(), secret.to_string()))
 }
 
 fn audience_ok(aud: Option<&serde_json::Value>, host: &str) -> bool {

@@ -100,6 +100,45 @@ pub struct Mailbox {
     pub history_id: u64,
 }
 
+/// The recorder's web OAuth client.
+#[derive(Debug, Clone)]
+pub struct OAuthClient {
+    /// Client id.
+    pub client_id: String,
+    /// Client secret.
+    pub client_secret: String,
+    /// Allowed redirect URIs (any when empty).
+    pub redirect_uris: Vec<String>,
+}
+
+/// An authorization code waiting to be exchanged.
+#[derive(Debug, Clone)]
+pub struct AuthCode {
+    /// The consenting user.
+    pub subject: String,
+    /// Scopes granted.
+    pub scopes: Vec<String>,
+    /// Redirect URI it was issued for.
+    pub redirect_uri: String,
+    /// A refresh token is issued with it (`access_type=offline`).
+    pub offline: bool,
+    /// PKCE challenge (S256) or plain verifier, if any.
+    pub challenge: Option<(String, String)>,
+    /// Expiry.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A refresh token.
+#[derive(Debug, Clone)]
+pub struct RefreshGrant {
+    /// The user.
+    pub subject: String,
+    /// Scopes granted.
+    pub scopes: Vec<String>,
+    /// Revoked (by the user, an admin, or `/revoke`).
+    pub revoked: bool,
+}
+
 /// Everything the fake Google knows about one tenant.
 #[derive(Debug)]
 pub struct GoogleState {
@@ -125,6 +164,14 @@ pub struct GoogleState {
     pub sync_epoch: u32,
     /// Mailboxes, one per user.
     pub mailboxes: Vec<Mailbox>,
+    /// The recorder's web OAuth client.
+    pub oauth_client: OAuthClient,
+    /// Outstanding authorization codes.
+    pub codes: std::collections::HashMap<String, AuthCode>,
+    /// Refresh tokens.
+    pub refresh_tokens: std::collections::HashMap<String, RefreshGrant>,
+    /// Users' consent answers and partial-consent scopes.
+    pub consent: std::collections::HashMap<String, (crate::scenario::spec::ConsentAnswer, Option<Vec<String>>)>,
 }
 
 /// Why an impersonation is refused at the token endpoint.
@@ -225,6 +272,21 @@ impl GoogleState {
             access: ws.app_access.clone(),
             change_seq: 0,
             sync_epoch: 0,
+            oauth_client: match &ws.oauth_client {
+                Some(c) => OAuthClient {
+                    client_id: c.client_id.clone(),
+                    client_secret: c.client_secret.clone(),
+                    redirect_uris: c.redirect_uris.clone(),
+                },
+                None => OAuthClient {
+                    client_id: format!("{}-{}.apps.googleusercontent.com", digits(rng, 12), alnum(rng, 32)),
+                    client_secret: format!("GOCSPX-{}", alnum(rng, 28)),
+                    redirect_uris: vec![],
+                },
+            },
+            codes: Default::default(),
+            refresh_tokens: Default::default(),
+            consent: ws.users.iter().map(|u| (u.email.clone(), (u.consent, u.consent_scopes.clone()))).collect(),
             mailboxes: ws
                 .users
                 .iter()
@@ -359,6 +421,14 @@ impl GoogleState {
                     rec.updated = at;
                 }
                 Ok(format!("cancelled {title:?} of {owner}"))
+            }
+            Action::RevokeUserGrants(email) => {
+                let mut n = 0;
+                for grant in self.refresh_tokens.values_mut().filter(|g| &g.subject == email && !g.revoked) {
+                    grant.revoked = true;
+                    n += 1;
+                }
+                Ok(format!("{email} removed the app's access ({n} refresh tokens revoked)"))
             }
             Action::InvalidateSyncTokens => {
                 self.sync_epoch += 1;

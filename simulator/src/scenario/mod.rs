@@ -69,6 +69,8 @@ pub struct GoogleWorkspace {
     pub users: Vec<User>,
     /// The service account's delegation grant.
     pub app_access: AppAccess,
+    /// The recorder's web OAuth client, if the scenario fixed one.
+    pub oauth_client: Option<spec::OAuthClientSpec>,
 }
 
 /// A group and its member addresses.
@@ -99,6 +101,10 @@ pub struct User {
     pub calendars: Vec<Calendar>,
     /// Gmail licence.
     pub gmail: bool,
+    /// OAuth consent answer.
+    pub consent: spec::ConsentAnswer,
+    /// Scopes granted on partial consent (full URLs).
+    pub consent_scopes: Option<Vec<String>>,
     /// Mailbox, oldest first.
     pub mail: Vec<Message>,
 }
@@ -213,6 +219,8 @@ pub enum Action {
         /// Event title.
         title: String,
     },
+    /// A user removes the recorder's access (refresh tokens revoked).
+    RevokeUserGrants(String),
     /// Invalidate every outstanding Calendar sync token (the next incremental sync gets
     /// 410 `fullSyncRequired`).
     InvalidateSyncTokens,

@@ -72,6 +72,22 @@ pub struct GoogleSpec {
     /// What the recorder's service account may do in this tenant.
     #[serde(default)]
     pub app_access: AppAccessSpec,
+    /// The recorder's web OAuth client (user-by-user connections); generated when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth_client: Option<OAuthClientSpec>,
+}
+
+/// A web OAuth client registered with Google.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuthClientSpec {
+    /// Client id (`….apps.googleusercontent.com`).
+    pub client_id: String,
+    /// Client secret.
+    pub client_secret: String,
+    /// Allowed redirect URIs (any when empty).
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
 }
 
 /// A Google group.
@@ -109,6 +125,12 @@ pub struct UserSpec {
     /// Secondary calendars the user owns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calendars: Vec<CalendarSpec>,
+    /// What the user answers on the OAuth consent screen (user-by-user connections).
+    #[serde(default, skip_serializing_if = "ConsentAnswer::is_grant")]
+    pub consent: ConsentAnswer,
+    /// Partial consent: the only scopes the user ticks (all requested when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_scopes: Option<Vec<String>>,
     /// The user has a Gmail licence (mail service enabled).
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub gmail: bool,
@@ -119,6 +141,23 @@ pub struct UserSpec {
 
 fn is_true(b: &bool) -> bool {
     *b
+}
+
+/// A user's answer on the OAuth consent screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentAnswer {
+    /// Allow.
+    #[default]
+    Grant,
+    /// Cancel / deny.
+    Deny,
+}
+
+impl ConsentAnswer {
+    fn is_grant(&self) -> bool {
+        *self == ConsentAnswer::Grant
+    }
 }
 
 /// A mail message in a user's mailbox.
@@ -471,6 +510,9 @@ pub struct TimelineStepSpec {
     /// Cancel a calendar event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_event: Option<EventRefSpec>,
+    /// The user removes the recorder's access: their refresh tokens stop working.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoke_user_grants: Option<Sp<String>>,
     /// Invalidate every Calendar sync token (`true`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub invalidate_sync_tokens: bool,

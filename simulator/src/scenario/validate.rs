@@ -256,6 +256,8 @@ fn check_google(c: &mut Checker, g: &spec::GoogleSpec, start: DateTime<Utc>) -> 
             suspended: u.suspended,
             calendars: Vec::new(),
             gmail: u.gmail,
+            consent: u.consent,
+            consent_scopes: u.consent_scopes.as_ref().map(|l| l.iter().map(|s| expand_scope(s)).collect()),
             mail: Vec::new(),
         });
     }
@@ -359,6 +361,7 @@ fn check_google(c: &mut Checker, g: &spec::GoogleSpec, start: DateTime<Utc>) -> 
         groups,
         users,
         app_access: AppAccess { client_id: access.client_id.clone(), scopes, trusted_org_units, trusted_groups },
+        oauth_client: g.oauth_client.clone(),
     }
 }
 
@@ -502,6 +505,9 @@ pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<A
             title: c.title.value.clone(),
         });
     }
+    if let Some(e) = &step.revoke_user_grants {
+        actions.push(Action::RevokeUserGrants(e.value.trim().to_ascii_lowercase()));
+    }
     if step.invalidate_sync_tokens {
         actions.push(Action::InvalidateSyncTokens);
     }
@@ -523,7 +529,7 @@ pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<A
     }
     match actions.len() {
         1 => Ok(actions.remove(0)),
-        0 => Err("names no action; use one of move_user, suspend_user, unsuspend_user, revoke_scope, grant_scope, trust_org_units, fault, update_event, cancel_event, invalidate_sync_tokens".into()),
+        0 => Err("names no action; use one of move_user, suspend_user, unsuspend_user, revoke_scope, grant_scope, trust_org_units, fault, update_event, cancel_event, revoke_user_grants, invalidate_sync_tokens".into()),
         _ => Err("names more than one action; split it into separate steps".into()),
     }
 }
