@@ -34,6 +34,7 @@ fn google_tenant(w: &mut TenantWorld, domain: String) {
             groups: vec![],
             users: vec![],
             app_access: Default::default(),
+            oauth_client: None,
         }),
         zoom: None,
         rooms: vec![],
@@ -76,6 +77,8 @@ fn google_users(w: &mut TenantWorld, step: &Step) -> StepResult {
             events: vec![],
             calendars: vec![],
             gmail: true,
+            consent: Default::default(),
+            consent_scopes: None,
             mail: vec![],
         });
     }
