@@ -43,6 +43,32 @@ pub use sync::{SyncReport, SyncWindow};
 use google::{GoogleClient, GoogleEndpoints, ServiceAccountKeyFile};
 use store::SyncState;
 
+/// Why a connection attempt was refused; nothing changed.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// Company-wide connections need a provider admin (DC-13).
+    #[error(
+        "{0} is not a Google Workspace admin: only an admin can connect company-wide; connect user-by-user instead"
+    )]
+    NotAdmin(String),
+    /// The company is already connected to another tenant (DC-12).
+    #[error(
+        "the company is already connected to the Google Workspace tenant {connected}; a company connects one tenant per provider, so {requested} was not connected"
+    )]
+    AnotherTenant {
+        /// The tenant already connected.
+        connected: String,
+        /// The tenant asked for.
+        requested: String,
+    },
+    /// The engine has no Google client configured.
+    #[error("Google Workspace is not configured")]
+    NotConfigured,
+    /// The provider refused or failed.
+    #[error(transparent)]
+    Provider(ProviderError),
+}
+
 /// The engine for one company.
 pub struct Engine {
     clock: Arc<dyn Clock>,
@@ -62,6 +88,7 @@ pub struct EngineBuilder {
     google: Option<(GoogleEndpoints, ServiceAccountKeyFile)>,
     zoom: Option<zoom::ZoomConfig>,
     rooms_url: Option<String>,
+    oauth: Option<google::OAuthClientConfig>,
 }
 
 impl EngineBuilder {
@@ -80,6 +107,12 @@ impl EngineBuilder {
     /// Calendar read window.
     pub fn window(mut self, window: SyncWindow) -> Self {
         self.window = window;
+        self
+    }
+
+    /// Enables user-by-user Google connections through the recorder's web OAuth client.
+    pub fn google_oauth_client(mut self, client: google::OAuthClientConfig) -> Self {
+        self.oauth = Some(client);
         self
     }
 
@@ -105,7 +138,13 @@ impl EngineBuilder {
     pub fn build(self) -> Result<Engine, ProviderError> {
         let http = http::HttpClient::new(self.clock.clone(), self.retry);
         let google = match self.google {
-            Some((endpoints, key)) => Some(GoogleClient::new(http.clone(), self.clock.clone(), endpoints, key)?),
+            Some((endpoints, key)) => {
+                let client = GoogleClient::new(http.clone(), self.clock.clone(), endpoints, key)?;
+                Some(match self.oauth {
+                    Some(oauth) => client.with_oauth_client(oauth),
+                    None => client,
+                })
+            }
             None => None,
         };
         let zoom = self.zoom.map(|config| zoom::ZoomClient::new(http.clone(), self.clock.clone(), config));
@@ -131,6 +170,7 @@ impl Engine {
             google: None,
             zoom: None,
             rooms_url: None,
+            oauth: None,
         }
     }
 
@@ -165,6 +205,54 @@ impl Engine {
         for d in attended {
             state.decisions.insert(d.meeting.clone(), d);
         }
+    }
+
+    /// Connects Google Workspace company-wide as `admin`, if they are an admin of a tenant
+    /// the company may connect; on success `settings` says so, otherwise nothing changes.
+    pub async fn connect_company_wide(&self, settings: &mut CompanySettings, admin: &str) -> Result<(), ConnectError> {
+        let admin = admin.to_ascii_lowercase();
+        let domain = admin.rsplit_once('@').map(|(_, d)| d.to_string()).unwrap_or_default();
+        // One tenant per provider (DC-12).
+        if let Some(connected) = &settings.google.tenant_domain
+            && *connected != domain
+        {
+            return Err(ConnectError::AnotherTenant { connected: connected.clone(), requested: domain });
+        }
+        let google = self.google.as_ref().ok_or(ConnectError::NotConfigured)?;
+        google.set_user_by_user(false);
+        match google.list_users(&admin).await {
+            Ok(_) => {
+                settings.google.mode = settings::ConnectionMode::CompanyWide;
+                settings.google.admin = Some(admin);
+                settings.google.tenant_domain = Some(domain);
+                Ok(())
+            }
+            // Company-wide needs a provider admin (DC-13).
+            Err(ProviderError::Refused { status: 403, .. }) => Err(ConnectError::NotAdmin(admin)),
+            Err(e) => Err(ConnectError::Provider(e)),
+        }
+    }
+
+    /// Starts a member's user-by-user connection: the Google consent URL for their browser.
+    pub fn begin_user_connection(&self, email: &str) -> Result<String, ConnectError> {
+        let google = self.google.as_ref().ok_or(ConnectError::NotConfigured)?;
+        google.begin_user_connection(email).map_err(ConnectError::Provider)
+    }
+
+    /// Completes a member's connection with what the browser brought back to the redirect
+    /// URI (`code` and `state`); marks them connected in `settings`.
+    pub async fn complete_user_connection(
+        &self,
+        settings: &mut CompanySettings,
+        state: &str,
+        code: &str,
+    ) -> Result<Vec<String>, ConnectError> {
+        let google = self.google.as_ref().ok_or(ConnectError::NotConfigured)?;
+        let (email, scopes) = google.complete_user_connection(state, code).await.map_err(ConnectError::Provider)?;
+        if let Some(m) = settings.member_mut(&email) {
+            m.connected = true;
+        }
+        Ok(scopes)
     }
 
     /// Every imported email with the member whose mailbox it came from, oldest first.

@@ -192,6 +192,7 @@ fn blanket_row(m: &TeamMember) -> MemberRow {
 
 fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> MemberRow {
     let mut warnings = Vec::new();
+    let ubu = settings.google.mode == ConnectionMode::UserByUser;
     let access = state.members.get(&m.email).cloned().unwrap_or_default();
 
     if settings.google.mode == ConnectionMode::UserByUser && !m.connected {
@@ -232,7 +233,7 @@ fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> 
         ));
         Icon::Yellow
     } else {
-        access_icon(&access.email, IconKind::Email, &mut warnings)
+        access_icon(&access.email, IconKind::Email, &mut warnings, ubu)
     };
 
     // Calendar.
@@ -253,7 +254,7 @@ fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> 
         ));
         Icon::Yellow
     } else {
-        access_icon(&access.calendar, IconKind::Calendar, &mut warnings)
+        access_icon(&access.calendar, IconKind::Calendar, &mut warnings, ubu)
     };
 
     // Web conferences: meetings to record come from the calendar.
@@ -275,13 +276,37 @@ fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> 
         Icon::Yellow
     } else {
         // The calendar warning (if any) already explains this icon.
-        access_icon(&access.calendar, IconKind::WebConference, &mut Vec::new())
+        access_icon(&access.calendar, IconKind::WebConference, &mut Vec::new(), ubu)
     };
 
     MemberRow { email: m.email.clone(), email_icon, calendar_icon, web_conference_icon, warnings }
 }
 
-fn access_icon(access: &Access, kind: IconKind, warnings: &mut Vec<Notice>) -> Icon {
+fn access_icon(access: &Access, kind: IconKind, warnings: &mut Vec<Notice>, user_by_user: bool) -> Icon {
+    // A user-by-user connection that no longer works, or lacks scopes, is for the member
+    // to fix (reconnect), not a technical problem (DC-10).
+    if let (true, Access::Refused(ProviderError::Refused { code, message, .. })) = (user_by_user, access) {
+        let lost = code == "invalid_grant" || code == "not_connected";
+        if lost || code == "scopes_missing" {
+            let (c, text) = if lost {
+                (
+                    "user_connection_lost",
+                    format!(
+                        "The member's connection to {PROVIDER} no longer exists ({message}); ask them to reconnect."
+                    ),
+                )
+            } else {
+                (
+                    "user_scopes_missing",
+                    format!(
+                        "The member connected {PROVIDER} without the needed permissions ({message}); ask them to reconnect and allow access."
+                    ),
+                )
+            };
+            warnings.push(notice(c, text, Some(kind)));
+            return Icon::Yellow;
+        }
+    }
     match access {
         Access::Ok => Icon::Green,
         Access::NotAttempted => {

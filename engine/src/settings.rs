@@ -28,11 +28,20 @@ pub struct GoogleConnection {
     pub import_permission: bool,
     /// Email access authorized.
     pub email_authorized: bool,
+    /// The Google Workspace domain connected (one tenant per provider, DC-12).
+    #[serde(default)]
+    pub tenant_domain: Option<String>,
 }
 
 impl Default for GoogleConnection {
     fn default() -> Self {
-        Self { mode: ConnectionMode::None, admin: None, import_permission: true, email_authorized: true }
+        Self {
+            mode: ConnectionMode::None,
+            admin: None,
+            import_permission: true,
+            email_authorized: true,
+            tenant_domain: None,
+        }
     }
 }
 

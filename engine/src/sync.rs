@@ -96,16 +96,23 @@ pub(crate) async fn read_provider(
     };
     let conn = &settings.google;
     let Some(google) = google else { return outcome };
-    if conn.mode != ConnectionMode::CompanyWide || !conn.import_permission {
+    if conn.mode == ConnectionMode::None || !conn.import_permission {
         return outcome;
     }
-    if let Some(admin) = &conn.admin {
+    let user_by_user = conn.mode == ConnectionMode::UserByUser;
+    google.set_user_by_user(user_by_user);
+    // Only a company-wide connection (made by an admin) reads the directory (DC-13).
+    if let (false, Some(admin)) = (user_by_user, &conn.admin) {
         let users = google.list_users(admin).await;
         outcome.report.directory_users = users.as_ref().ok().map(Vec::len);
         outcome.directory = Some(users);
     }
     for m in &settings.team {
         let mut access = MemberAccess::default();
+        if user_by_user && !m.connected {
+            outcome.members.insert(m.email.clone(), access);
+            continue;
+        }
         if settings.import.calendar && (m.capture.calendar || m.capture.web_conferences) {
             let result = read_calendars(google, &m.email, tokens, now, window, &mut outcome).await;
             access.calendar = Access::from_result(&result);

@@ -23,6 +23,8 @@ pub struct Connection {
     pub google_base_url: Option<String>,
     /// The Google service-account key file, downloaded from the admin API.
     pub google_key_file: Option<serde_json::Value>,
+    /// The recorder's web OAuth client for user-by-user Google connections.
+    pub google_oauth: Option<engine::google::OAuthClientConfig>,
     /// The Zoom account's S2S app, if the tenant has Zoom.
     pub zoom: Option<engine::zoom::ZoomConfig>,
     /// The meeting-room service the bot joins through.
@@ -55,6 +57,21 @@ pub trait EngineAdapter: Send + Sync {
     fn decisions(&self) -> BoxFuture<'_, Result<Vec<RecordingDecision>, AdapterError>>;
     /// Imported emails, with the member whose mailbox each came from.
     fn emails(&self) -> BoxFuture<'_, Result<Vec<(String, engine::google::MailMessage)>, AdapterError>>;
+    /// Connects Google company-wide as `admin`; an error says why it was refused.
+    fn connect_company_wide<'a>(
+        &'a self,
+        settings: &'a mut CompanySettings,
+        admin: &'a str,
+    ) -> BoxFuture<'a, Result<(), String>>;
+    /// Starts a member's user-by-user connection: the consent URL for their browser.
+    fn begin_user_connection(&self, email: &str) -> Result<String, String>;
+    /// Completes it with the `state` and `code` the browser brought back.
+    fn complete_user_connection<'a>(
+        &'a self,
+        settings: &'a mut CompanySettings,
+        state: &'a str,
+        code: &'a str,
+    ) -> BoxFuture<'a, Result<(), String>>;
 }
 
 /// The reference engine, in-process, on the tenant's virtual clock.
@@ -70,6 +87,9 @@ impl ReferenceEngine {
             let key =
                 ServiceAccountKeyFile::from_json(&key.to_string()).map_err(|e| AdapterError::Setup(e.to_string()))?;
             builder = builder.google(GoogleEndpoints::under(base), key);
+        }
+        if let Some(oauth) = &conn.google_oauth {
+            builder = builder.google_oauth_client(oauth.clone());
         }
         if let Some(zoom) = &conn.zoom {
             builder = builder.zoom(zoom.clone());
@@ -105,5 +125,28 @@ impl EngineAdapter for ReferenceEngine {
 
     fn emails(&self) -> BoxFuture<'_, Result<Vec<(String, engine::google::MailMessage)>, AdapterError>> {
         Box::pin(async move { Ok(self.engine.emails()) })
+    }
+
+    fn connect_company_wide<'a>(
+        &'a self,
+        settings: &'a mut CompanySettings,
+        admin: &'a str,
+    ) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move { self.engine.connect_company_wide(settings, admin).await.map_err(|e| e.to_string()) })
+    }
+
+    fn begin_user_connection(&self, email: &str) -> Result<String, String> {
+        self.engine.begin_user_connection(email).map_err(|e| e.to_string())
+    }
+
+    fn complete_user_connection<'a>(
+        &'a self,
+        settings: &'a mut CompanySettings,
+        state: &'a str,
+        code: &'a str,
+    ) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            self.engine.complete_user_connection(settings, state, code).await.map(|_| ()).map_err(|e| e.to_string())
+        })
     }
 }

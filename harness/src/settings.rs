@@ -23,6 +23,10 @@ pub fn from_spec(company: &CompanySpec) -> CompanySettings {
             admin: g.admin.as_ref().map(|a| a.value.trim().to_ascii_lowercase()),
             import_permission: g.import_permission,
             email_authorized: g.email_authorized,
+            tenant_domain: g
+                .admin
+                .as_ref()
+                .and_then(|a| a.value.rsplit_once('@').map(|(_, d)| d.trim().to_ascii_lowercase())),
         },
         import: ImportToggles {
             calendar: company.import.calendar,

@@ -51,6 +51,8 @@ pub struct TenantWorld {
     pub settings: CompanySettings,
     /// The started tenant.
     pub live: Option<Live>,
+    /// Why the last connection attempt was refused, if it was.
+    pub last_connection_error: Option<String>,
 }
 
 impl std::fmt::Debug for TenantWorld {
@@ -64,7 +66,7 @@ impl std::fmt::Debug for TenantWorld {
 
 impl TenantWorld {
     fn new() -> Self {
-        Self { spec: None, settings: CompanySettings::default(), live: None }
+        Self { spec: None, settings: CompanySettings::default(), live: None, last_connection_error: None }
     }
 
     /// The spec being declared; fails once the tenant has started, since a running
@@ -88,8 +90,46 @@ impl TenantWorld {
                 "no tenant declared: start with `Given the scenario \"…\"` or `Given a Google Workspace tenant \"…\"`",
             )?;
             self.live = Some(start(spec).await?);
+            // Members a scenario declares connected (user-by-user) connect for real, through
+            // the consent flow, so the engine holds their refresh tokens.
+            if self.settings.google.mode == engine::settings::ConnectionMode::UserByUser {
+                let connected: Vec<String> =
+                    self.settings.team.iter().filter(|m| m.connected).map(|m| m.email.clone()).collect();
+                for email in connected {
+                    self.connect_member(&email).await.map_err(|e| format!("{email} could not connect: {e}"))?;
+                }
+            }
         }
         Ok(self.live.as_mut().expect("just started"))
+    }
+
+    /// Plays `email`'s browser through the consent flow and hands the result to the
+    /// engine. `Err` carries the provider's error (`access_denied`, …) or the engine's.
+    pub async fn connect_member(&mut self, email: &str) -> Result<(), String> {
+        let live = self.live.as_ref().ok_or("the tenant is not running")?;
+        let url = live.engine.begin_user_connection(email)?;
+        let browser = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| e.to_string())?;
+        let response = browser.get(&url).send().await.map_err(|e| e.to_string())?;
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_string)
+            .ok_or(format!("the consent page answered {} without a redirect", response.status()))?;
+        let query: std::collections::HashMap<String, String> =
+            serde_urlencoded_lite(location.split_once('?').map(|(_, q)| q).unwrap_or_default());
+        if let Some(error) = query.get("error") {
+            return Err(format!("consent refused: {error}"));
+        }
+        let (state, code) =
+            (query.get("state").cloned().unwrap_or_default(), query.get("code").cloned().unwrap_or_default());
+        let mut settings = self.settings.clone();
+        live.engine.complete_user_connection(&mut settings, &state, &code).await?;
+        self.settings = settings;
+        Ok(())
     }
 
     /// The Team members page as the engine computes it now.
@@ -137,8 +177,21 @@ async fn start(spec: ScenarioSpec) -> Result<Live, String> {
         }
     });
     let rooms_url = Some(format!("{}/t/{tenant}/rooms", server.base_url()));
-    let conn =
-        Connection { tenant: tenant.clone(), admin_url: admin, google_base_url, google_key_file, zoom, rooms_url };
+    let google_oauth =
+        body["tenant"]["google"]["oauth_client_id"].as_str().map(|id| engine::google::OAuthClientConfig {
+            client_id: id.to_string(),
+            client_secret: body["tenant"]["google"]["oauth_client_secret"].as_str().unwrap_or_default().to_string(),
+            redirect_uri: "http://localhost/oauth/callback".into(),
+        });
+    let conn = Connection {
+        tenant: tenant.clone(),
+        admin_url: admin,
+        google_base_url,
+        google_key_file,
+        google_oauth,
+        zoom,
+        rooms_url,
+    };
     let clock = Arc::new(TenantClock::new(sim.clone(), &tenant));
     let engine = ReferenceEngine::connect(&conn, clock).map_err(|e| e.to_string())?;
     Ok(Live { sim, server, tenant, http, engine: Box::new(engine) })
@@ -151,4 +204,11 @@ pub fn resolve_path(path: &str) -> PathBuf {
         return given.to_path_buf();
     }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+}
+
+/// Reads a URL query into a map (percent-decoding keys and values).
+fn serde_urlencoded_lite(query: &str) -> std::collections::HashMap<String, String> {
+    reqwest::Url::parse(&format!("http://x/?{query}"))
+        .map(|u| u.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+        .unwrap_or_default()
 }

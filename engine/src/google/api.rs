@@ -186,7 +186,6 @@ struct RawAttendee {
 impl GoogleClient {
     /// Every directory user, acting as the admin `admin`.
     pub async fn list_users(&self, admin: &str) -> Result<Vec<DirectoryUser>, ProviderError> {
-        let token = self.token(admin, scopes::DIRECTORY).await?;
         let url = format!("{}/users", self.endpoints().directory);
         let mut users = Vec::new();
         let mut page_token: Option<String> = None;
@@ -195,7 +194,8 @@ impl GoogleClient {
             if let Some(t) = &page_token {
                 query.push(("pageToken", t.clone()));
             }
-            let answer = self.http().send(|c| c.get(&url).bearer_auth(&token).query(&query)).await?;
+            let answer =
+                self.send_as(admin, scopes::DIRECTORY, |c, t| c.get(&url).bearer_auth(t).query(&query)).await?;
             if !answer.status.is_success() {
                 return Err(refusal(answer.status.as_u16(), &answer.body));
             }
@@ -216,7 +216,6 @@ impl GoogleClient {
 
     /// The calendars `user` owns (`calendarList`, owner access), primary first.
     pub async fn list_calendars(&self, user: &str) -> Result<Vec<CalendarRef>, ProviderError> {
-        let token = self.token(user, scopes::CALENDAR).await?;
         let url = format!("{}/users/me/calendarList", self.endpoints().calendar);
         let mut calendars = Vec::new();
         let mut page_token: Option<String> = None;
@@ -225,7 +224,7 @@ impl GoogleClient {
             if let Some(t) = &page_token {
                 query.push(("pageToken", t.clone()));
             }
-            let answer = self.http().send(|c| c.get(&url).bearer_auth(&token).query(&query)).await?;
+            let answer = self.send_as(user, scopes::CALENDAR, |c, t| c.get(&url).bearer_auth(t).query(&query)).await?;
             if !answer.status.is_success() {
                 return Err(refusal(answer.status.as_u16(), &answer.body));
             }
@@ -252,7 +251,6 @@ impl GoogleClient {
         to: DateTime<Utc>,
         sync_token: Option<&str>,
     ) -> Result<EventChanges, ProviderError> {
-        let token = self.token(user, scopes::CALENDAR).await?;
         let url = format!("{}/calendars/{}/events", self.endpoints().calendar, path_segment(calendar_id));
         let mut changes = EventChanges::default();
         let mut page_token: Option<String> = None;
@@ -267,7 +265,7 @@ impl GoogleClient {
             if let Some(t) = &page_token {
                 query.push(("pageToken", t.clone()));
             }
-            let answer = self.http().send(|c| c.get(&url).bearer_auth(&token).query(&query)).await?;
+            let answer = self.send_as(user, scopes::CALENDAR, |c, t| c.get(&url).bearer_auth(t).query(&query)).await?;
             if !answer.status.is_success() {
                 return Err(refusal(answer.status.as_u16(), &answer.body));
             }

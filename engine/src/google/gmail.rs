@@ -68,7 +68,6 @@ fn address(text: &str) -> String {
 impl GoogleClient {
     /// Ids of `user`'s messages that arrived after `after`, newest first.
     pub async fn list_message_ids(&self, user: &str, after: DateTime<Utc>) -> Result<Vec<String>, ProviderError> {
-        let token = self.token(user, scopes::GMAIL).await?;
         let url = format!("{}/users/me/messages", self.endpoints().gmail);
         let mut ids = Vec::new();
         let mut page_token: Option<String> = None;
@@ -77,7 +76,7 @@ impl GoogleClient {
             if let Some(t) = &page_token {
                 query.push(("pageToken", t.clone()));
             }
-            let answer = self.http().send(|c| c.get(&url).bearer_auth(&token).query(&query)).await?;
+            let answer = self.send_as(user, scopes::GMAIL, |c, t| c.get(&url).bearer_auth(t).query(&query)).await?;
             if !answer.status.is_success() {
                 return Err(refusal(answer.status.as_u16(), &answer.body));
             }
@@ -93,7 +92,6 @@ impl GoogleClient {
 
     /// One message's addressing, read with `format=metadata`.
     pub async fn get_message(&self, user: &str, id: &str) -> Result<MailMessage, ProviderError> {
-        let token = self.token(user, scopes::GMAIL).await?;
         let url = format!("{}/users/me/messages/{id}", self.endpoints().gmail);
         let query = [
             ("format", "metadata"),
@@ -102,7 +100,7 @@ impl GoogleClient {
             ("metadataHeaders", "Cc"),
             ("metadataHeaders", "Subject"),
         ];
-        let answer = self.http().send(|c| c.get(&url).bearer_auth(&token).query(&query)).await?;
+        let answer = self.send_as(user, scopes::GMAIL, |c, t| c.get(&url).bearer_auth(t).query(&query)).await?;
         if !answer.status.is_success() {
             return Err(refusal(answer.status.as_u16(), &answer.body));
         }

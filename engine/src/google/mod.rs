@@ -7,14 +7,20 @@
 mod api;
 mod gmail;
 mod token;
+mod user_auth;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
 
 use serde::Deserialize;
 
 pub use api::{CalendarEvent, CalendarRef, DirectoryUser, EventAttendee, EventChanges};
 pub use gmail::MailMessage;
 pub use token::TokenCache;
+pub use user_auth::{OAuthClientConfig, UserGrant};
 
 use crate::clock::Clock;
 use crate::error::ProviderError;
@@ -31,6 +37,8 @@ pub struct GoogleEndpoints {
     pub calendar: String,
     /// Root of the Gmail API (`…/gmail/v1`).
     pub gmail: String,
+    /// Where users consent (3-legged OAuth).
+    pub authorize: String,
 }
 
 impl GoogleEndpoints {
@@ -41,6 +49,7 @@ impl GoogleEndpoints {
             directory: "https://admin.googleapis.com/admin/directory/v1".into(),
             calendar: "https://www.googleapis.com/calendar/v3".into(),
             gmail: "https://gmail.googleapis.com/gmail/v1".into(),
+            authorize: "https://accounts.google.com/o/oauth2/v2/auth".into(),
         }
     }
 
@@ -52,6 +61,7 @@ impl GoogleEndpoints {
             directory: format!("{base}/admin/directory/v1"),
             calendar: format!("{base}/calendar/v3"),
             gmail: format!("{base}/gmail/v1"),
+            authorize: format!("{base}/o/oauth2/v2/auth"),
         }
     }
 }
@@ -91,8 +101,14 @@ pub mod scopes {
 #[derive(Clone)]
 pub struct GoogleClient {
     http: HttpClient,
+    clock: Arc<dyn Clock>,
     endpoints: GoogleEndpoints,
+    token_uri: String,
     tokens: Arc<TokenCache>,
+    oauth: Option<OAuthClientConfig>,
+    users: Arc<user_auth::UserConnections>,
+    user_mode: Arc<AtomicBool>,
+    user_tokens: Arc<Mutex<HashMap<String, token::CachedToken>>>,
 }
 
 impl GoogleClient {
@@ -104,22 +120,107 @@ impl GoogleClient {
         key: ServiceAccountKeyFile,
     ) -> Result<Self, ProviderError> {
         let token_uri = endpoints.token_uri.clone().unwrap_or_else(|| key.token_uri.clone());
-        let tokens = Arc::new(TokenCache::new(key, token_uri, clock)?);
-        Ok(Self { http, endpoints, tokens })
+        let tokens = Arc::new(TokenCache::new(key, token_uri.clone(), clock.clone())?);
+        Ok(Self {
+            http,
+            clock,
+            endpoints,
+            token_uri,
+            tokens,
+            oauth: None,
+            users: Arc::default(),
+            user_mode: Arc::default(),
+            user_tokens: Arc::default(),
+        })
+    }
+
+    /// Enables user-by-user connections through the recorder's web OAuth client.
+    pub fn with_oauth_client(mut self, client: OAuthClientConfig) -> Self {
+        self.oauth = Some(client);
+        self
+    }
+
+    /// Chooses how tokens are obtained: user-by-user (each member's refresh token) or
+    /// company-wide (the service account impersonating members).
+    pub fn set_user_by_user(&self, on: bool) {
+        self.user_mode.store(on, Ordering::Relaxed);
     }
 
     /// An access token acting as `subject` with `scope` (cached until shortly before expiry).
     pub async fn token(&self, subject: &str, scope: &str) -> Result<String, ProviderError> {
-        self.tokens.token(&self.http, subject, scope).await
+        if !self.user_mode.load(Ordering::Relaxed) {
+            return self.tokens.token(&self.http, subject, scope).await;
+        }
+        let client = self
+            .oauth
+            .as_ref()
+            .ok_or_else(|| ProviderError::Config("no OAuth client configured for user-by-user connections".into()))?;
+        let refused = |status, code: &str, message: String| ProviderError::Refused {
+            provider: "Google Workspace".into(),
+            status,
+            code: code.into(),
+            message,
+        };
+        let grant = self
+            .users
+            .grant(subject)
+            .ok_or_else(|| refused(401, "not_connected", format!("{subject} has not connected their account")))?;
+        if !grant.scopes.iter().any(|s| s == scope) {
+            return Err(refused(403, "scopes_missing", format!("{subject} did not grant {scope}")));
+        }
+        let now = self.clock.now();
+        if let Some((token, expires)) = self.user_tokens.lock().expect("user tokens").get(subject)
+            && *expires > now + chrono::Duration::minutes(1)
+        {
+            return Ok(token.clone());
+        }
+        let (token, expires_in) = self.users.refresh(&self.http, &self.token_uri, client, &grant).await?;
+        let expires = self.clock.now() + chrono::Duration::seconds(expires_in);
+        self.user_tokens.lock().expect("user tokens").insert(subject.to_string(), (token.clone(), expires));
+        Ok(token)
+    }
+
+    /// Sends a request as `subject` with `scope`. A 401 means the token died early (the
+    /// user revoked access, the provider rotated it): the cached token is dropped and the
+    /// request is tried once more with a fresh one, whose refusal then tells why.
+    pub(crate) async fn send_as(
+        &self,
+        subject: &str,
+        scope: &str,
+        build: impl Fn(&reqwest::Client, &str) -> reqwest::RequestBuilder,
+    ) -> Result<crate::http::Answer, ProviderError> {
+        let token = self.token(subject, scope).await?;
+        let answer = self.http.send(|c| build(c, &token)).await?;
+        if answer.status.as_u16() != 401 {
+            return Ok(answer);
+        }
+        self.tokens.forget(subject, scope);
+        self.user_tokens.lock().expect("user tokens").remove(subject);
+        let token = self.token(subject, scope).await?;
+        self.http.send(|c| build(c, &token)).await
+    }
+
+    /// Starts a member's user-by-user connection: the consent URL for their browser.
+    pub fn begin_user_connection(&self, email: &str) -> Result<String, ProviderError> {
+        let client = self.oauth.as_ref().ok_or_else(|| ProviderError::Config("no OAuth client configured".into()))?;
+        Ok(self.users.begin(&self.endpoints.authorize, client, email, &[scopes::CALENDAR, scopes::GMAIL]))
+    }
+
+    /// Completes a connection with the `code` and `state` the browser brought back;
+    /// returns the member and the scopes they granted.
+    pub async fn complete_user_connection(
+        &self,
+        state: &str,
+        code: &str,
+    ) -> Result<(String, Vec<String>), ProviderError> {
+        let client = self.oauth.as_ref().ok_or_else(|| ProviderError::Config("no OAuth client configured".into()))?;
+        self.users.complete(&self.http, &self.token_uri, client, state, code).await
     }
 
     /// Drops cached tokens (e.g. after settings change).
     pub fn forget_tokens(&self) {
         self.tokens.clear();
-    }
-
-    pub(crate) fn http(&self) -> &HttpClient {
-        &self.http
+        self.user_tokens.lock().expect("user tokens").clear();
     }
 
     pub(crate) fn endpoints(&self) -> &GoogleEndpoints {

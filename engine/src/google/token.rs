@@ -34,7 +34,7 @@ struct TokenResponse {
 }
 
 /// A token and when it expires (engine clock).
-type CachedToken = (String, DateTime<Utc>);
+pub(crate) type CachedToken = (String, DateTime<Utc>);
 
 /// Tokens per (subject, scope).
 pub struct TokenCache {
@@ -56,6 +56,11 @@ impl TokenCache {
     /// Forgets every cached token.
     pub fn clear(&self) {
         self.cached.lock().expect("token cache").clear();
+    }
+
+    /// Forgets the cached token for `subject` and `scope`.
+    pub fn forget(&self, subject: &str, scope: &str) {
+        self.cached.lock().expect("token cache").remove(&(subject.to_ascii_lowercase(), scope.to_string()));
     }
 
     /// A valid token for `subject` and `scope`.

@@ -3,7 +3,7 @@
 //! before or after the tenant starts; the engine reads settings on every sync and page.
 
 use cucumber::gherkin::Step;
-use cucumber::{given, when};
+use cucumber::{given, then, when};
 use engine::settings::{ConnectionMode, TeamMember};
 
 use super::table_rows;
@@ -21,8 +21,10 @@ fn company_name(w: &mut TenantWorld, name: String) {
 #[given(expr = "the company connects Google Workspace company-wide as {string}")]
 #[when(expr = "the company connects Google Workspace company-wide as {string}")]
 fn company_wide(w: &mut TenantWorld, admin: String) {
+    let admin = admin.to_ascii_lowercase();
     w.settings.google.mode = ConnectionMode::CompanyWide;
-    w.settings.google.admin = Some(admin.to_ascii_lowercase());
+    w.settings.google.tenant_domain = admin.rsplit_once('@').map(|(_, d)| d.to_string());
+    w.settings.google.admin = Some(admin);
 }
 
 /// Switches the Google Workspace connection to user-by-user (each member connects their own mailbox).
@@ -144,4 +146,55 @@ fn member_recording(w: &mut TenantWorld, email: String, on: Toggle) -> StepResul
 fn member_seat(w: &mut TenantWorld, email: String, seat: SeatParam) -> StepResult {
     member(w, &email)?.seat = seat.0;
     Ok(())
+}
+
+/// A Google user tries to connect the company company-wide through the engine (it checks
+/// they are an admin of a tenant the company may connect); a refusal is kept for `Then`.
+#[when(expr = "{string} tries to connect Google Workspace company-wide")]
+async fn try_company_wide(w: &mut TenantWorld, admin: String) -> StepResult {
+    let mut settings = w.settings.clone();
+    let live = w.live().await?;
+    let result = live.engine.connect_company_wide(&mut settings, &admin).await;
+    w.last_connection_error = result.err();
+    w.settings = settings;
+    Ok(())
+}
+
+/// A member connects their own Google account (user-by-user): the harness plays their
+/// browser through the consent screen; a refusal is kept for `Then`.
+#[when(expr = "{string} connects their Google account")]
+async fn connect_account(w: &mut TenantWorld, email: String) -> StepResult {
+    w.live().await?;
+    w.last_connection_error = w.connect_member(&email).await.err();
+    Ok(())
+}
+
+/// Asserts the last connection attempt was refused with a message containing a text.
+#[then(expr = "the connection is refused with {string}")]
+fn refused_with(w: &mut TenantWorld, text: String) -> StepResult {
+    match &w.last_connection_error {
+        Some(e) if e.contains(&text) => Ok(()),
+        Some(e) => Err(format!("the connection was refused with {e:?}, which does not mention {text:?}")),
+        None => Err(format!("the connection succeeded; expected a refusal mentioning {text:?}")),
+    }
+}
+
+/// Asserts the last connection attempt succeeded.
+#[then(expr = "the connection succeeds")]
+fn connection_succeeds(w: &mut TenantWorld) -> StepResult {
+    match &w.last_connection_error {
+        None => Ok(()),
+        Some(e) => Err(format!("the connection was refused: {e}")),
+    }
+}
+
+/// Asserts which admin the company is connected through (company-wide).
+#[then(expr = "the company is connected company-wide through {string}")]
+fn connected_through(w: &mut TenantWorld, admin: String) -> StepResult {
+    let g = &w.settings.google;
+    if g.mode == ConnectionMode::CompanyWide && g.admin.as_deref() == Some(admin.to_ascii_lowercase().as_str()) {
+        Ok(())
+    } else {
+        Err(format!("the company's Google connection is {:?} through {:?}", g.mode, g.admin))
+    }
 }

@@ -140,3 +140,29 @@ fn meeting(w: &mut TenantWorld, owner: String, title: String, start: String, ste
     });
     Ok(())
 }
+
+/// On the OAuth consent screen, a user ticks only these scopes (comma-separated short names).
+#[given(expr = "{string} only grants {string}")]
+fn partial_consent(w: &mut TenantWorld, email: String, scopes: String) -> StepResult {
+    let g = w.spec_mut()?.google.as_mut().ok_or("the scenario has no Google Workspace tenant")?;
+    let user = g
+        .users
+        .iter_mut()
+        .find(|u| u.email.value.eq_ignore_ascii_case(&email))
+        .ok_or_else(|| format!("{email} is not a Google user"))?;
+    user.consent_scopes = Some(scopes.split(',').map(|s| s.trim().to_string()).collect());
+    Ok(())
+}
+
+/// On the OAuth consent screen, a user cancels.
+#[given(expr = "{string} denies consent")]
+fn deny_consent(w: &mut TenantWorld, email: String) -> StepResult {
+    let g = w.spec_mut()?.google.as_mut().ok_or("the scenario has no Google Workspace tenant")?;
+    let user = g
+        .users
+        .iter_mut()
+        .find(|u| u.email.value.eq_ignore_ascii_case(&email))
+        .ok_or_else(|| format!("{email} is not a Google user"))?;
+    user.consent = simulator::scenario::spec::ConsentAnswer::Deny;
+    Ok(())
+}

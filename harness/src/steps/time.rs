@@ -88,3 +88,9 @@ async fn cancel_now(w: &mut TenantWorld, owner: String, title: String) -> StepRe
 async fn invalidate_now(w: &mut TenantWorld) -> StepResult {
     admin_action(w, serde_json::json!({ "invalidate_sync_tokens": true })).await
 }
+
+/// A user removes the recorder's access to their Google account now (their refresh tokens stop working).
+#[when(expr = "{string} removes the recorder's access")]
+async fn revoke_now(w: &mut TenantWorld, email: String) -> StepResult {
+    admin_action(w, serde_json::json!({ "revoke_user_grants": email })).await
+}

@@ -201,10 +201,12 @@ pub(super) fn exchange(
         }
         "refresh_token" => {
             let grant = g.refresh_tokens.get(&get("refresh_token")).cloned();
+            let owner = grant.as_ref().map(|r| r.subject.clone());
             let usable = grant.filter(|r| !r.revoked && g.user(&r.subject).is_some_and(|u| !u.suspended));
             let Some(grant) = usable else {
                 return Reply::new(oauth(400, "invalid_grant", "Token has been expired or revoked."))
-                    .tenant(&tenant_id, now);
+                    .tenant(&tenant_id, now)
+                    .subject(owner.as_deref());
             };
             // A user moved outside the trusted org units is refused at refresh too.
             if g.user(&grant.subject).is_some_and(|u| !g.is_trusted(u)) {
