@@ -13,8 +13,6 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Utc};
-
 use serde::Deserialize;
 
 pub use api::{CalendarEvent, CalendarRef, DirectoryUser, EventAttendee, EventChanges};
