@@ -407,3 +407,12 @@ Feature: Will this meeting be recorded?
       | https://meet.google.com/abc-defg-hij                                                                                                                   |
       | https://acme.webex.com/meet/nora.north                                                                                                                 |
       | https://acme.webex.com/acme/j.php?MTID=m0123456789abcdef0123456789abcdef                                                                               |
+
+  @REC-05
+  Scenario: An invitation arriving twenty minutes before its start is picked up but too late
+    Given at "+1h" "nora.north@acme.example" receives an invitation "Urgent call with Globex" at "+1h20m" on "https://zoom.us/j/81234567899"
+    When the engine syncs
+    And 1h pass
+    And the engine syncs
+    Then the meeting "Urgent call with Globex" is not recorded because "too_late_to_schedule" (received 20 minutes)
+    And the meeting "QBR with Globex" is recorded by the bot

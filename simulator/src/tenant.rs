@@ -116,8 +116,9 @@ impl Tenant {
             }
             other => {
                 let google = self.google.as_mut().ok_or("the tenant has no Google Workspace")?;
-                let change = google.apply(other, at)?;
-                if let Action::SuspendUser(email) | Action::RevokeUserGrants(email) = other {
+                let change = google.apply(other, at, &mut self.rng)?;
+                if let Action::SuspendUser(email) | Action::RevokeUserGrants(email) | Action::DeleteUser(email) = other
+                {
                     // A suspended account's tokens stop working at once.
                     tokens.revoke_subject(&self.id, email);
                 }

@@ -133,6 +133,33 @@ fn description(w: &mut TenantWorld, title: String, text: String) -> StepResult {
     Ok(())
 }
 
+/// Declares a timed change: at an offset, a new invitation lands on a user's calendar (start `+2h` or RFC 3339, conference link; one external guest).
+#[given(expr = "at {string} {string} receives an invitation {string} at {string} on {string}")]
+fn timed_invitation(
+    w: &mut TenantWorld,
+    at: String,
+    owner: String,
+    title: String,
+    start: String,
+    link: String,
+) -> StepResult {
+    let guest = AttendeeSpec {
+        email: sp("guest@globex.example".to_string()),
+        name: None,
+        response: ResponseStatus::Accepted,
+        optional: false,
+    };
+    w.spec_mut()?.timeline.push(simulator::scenario::spec::TimelineStepSpec {
+        at: Some(sp(at)),
+        add_event: Some(simulator::scenario::spec::AddEventSpec {
+            owner: sp(owner),
+            event: event(title, start, link, vec![guest]),
+        }),
+        ..Default::default()
+    });
+    Ok(())
+}
+
 /// Declares a timed change: at an offset, the organizer moves the meeting to a new start.
 #[given(expr = "at {string} {string} moves the meeting {string} to {string}")]
 fn timed_reschedule(w: &mut TenantWorld, at: String, owner: String, title: String, start: String) -> StepResult {

@@ -359,7 +359,7 @@ impl GoogleState {
     }
 
     /// Applies a directory or grant change; `Ok` carries a one-line description.
-    pub fn apply(&mut self, action: &Action, at: DateTime<Utc>) -> Result<String, String> {
+    pub fn apply(&mut self, action: &Action, at: DateTime<Utc>, rng: &mut ChaCha8Rng) -> Result<String, String> {
         match action {
             Action::MoveUser { email, org_unit } => {
                 if !self.org_units.iter().any(|o| &o.path == org_unit) {
@@ -421,6 +421,64 @@ impl GoogleState {
                     rec.updated = at;
                 }
                 Ok(format!("cancelled {title:?} of {owner}"))
+            }
+            Action::AddEvent { owner, event } => {
+                if self.user(owner).is_none() {
+                    return Err(format!("no user {owner}"));
+                }
+                self.change_seq += 1;
+                let mut event = (**event).clone();
+                if let (Some(link), Some(wrapper)) = (&event.conference, event.wrapped_by) {
+                    event.conference = Some(crate::links::wrap(link, wrapper, rng));
+                }
+                let rec = EventRecord {
+                    id: event_id(rng),
+                    created: at,
+                    updated: at,
+                    sequence: 0,
+                    changed: self.change_seq,
+                    cancelled: false,
+                    event,
+                };
+                let mut holders: Vec<String> = vec![owner.clone()];
+                for a in &rec.event.attendees {
+                    if self.user(&a.email).is_some() && !holders.contains(&a.email) {
+                        holders.push(a.email.clone());
+                    }
+                }
+                for cal in self.calendars.iter_mut().filter(|c| c.primary && holders.contains(&c.owner)) {
+                    cal.events.push(rec.clone());
+                }
+                Ok(format!("{owner} received {:?}", rec.event.title))
+            }
+            Action::Respond { attendee, owner, title, response } => {
+                let ids = self.event_ids(owner, title)?;
+                self.change_seq += 1;
+                let seq = self.change_seq;
+                let mut found = false;
+                for rec in self.calendars.iter_mut().flat_map(|c| c.events.iter_mut()).filter(|e| ids.contains(&e.id)) {
+                    if let Some(a) = rec.event.attendees.iter_mut().find(|a| &a.email == attendee) {
+                        a.response = *response;
+                        rec.changed = seq;
+                        rec.updated = at;
+                        found = true;
+                    }
+                }
+                if found {
+                    Ok(format!("{attendee} answered {response:?} to {title:?}"))
+                } else {
+                    Err(format!("{attendee} is not invited to {title:?}"))
+                }
+            }
+            Action::DeleteUser(email) => {
+                let before = self.users.len();
+                self.users.retain(|u| &u.email != email);
+                if self.users.len() == before {
+                    return Err(format!("no user {email}"));
+                }
+                self.calendars.retain(|c| &c.owner != email);
+                self.mailboxes.retain(|m| &m.owner != email);
+                Ok(format!("deleted {email}"))
             }
             Action::RevokeUserGrants(email) => {
                 let mut n = 0;

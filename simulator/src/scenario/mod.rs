@@ -140,7 +140,7 @@ pub struct Calendar {
 }
 
 /// A calendar event with absolute times.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// Title.
     pub title: String,
@@ -165,7 +165,7 @@ pub struct Event {
 }
 
 /// An invitee.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Attendee {
     /// Address, lower case.
     pub email: String,
@@ -219,6 +219,26 @@ pub enum Action {
         /// Event title.
         title: String,
     },
+    /// A new event on `owner`'s primary calendar (copied to invited users).
+    AddEvent {
+        /// Calendar owner.
+        owner: String,
+        /// The event.
+        event: Box<Event>,
+    },
+    /// An attendee's answer changes.
+    Respond {
+        /// Attendee.
+        attendee: String,
+        /// Calendar owner.
+        owner: String,
+        /// Event title.
+        title: String,
+        /// The answer.
+        response: ResponseStatus,
+    },
+    /// A user is deleted.
+    DeleteUser(String),
     /// A user removes the recorder's access (refresh tokens revoked).
     RevokeUserGrants(String),
     /// Invalidate every outstanding Calendar sync token (the next incremental sync gets

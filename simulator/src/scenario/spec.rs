@@ -510,12 +510,45 @@ pub struct TimelineStepSpec {
     /// Cancel a calendar event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_event: Option<EventRefSpec>,
+    /// A new invitation arrives: an event on `owner`'s primary calendar (and invitees').
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub add_event: Option<AddEventSpec>,
+    /// An attendee answers an invitation (accepted, declined, tentative).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respond: Option<RespondSpec>,
+    /// A user is deleted from the directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_user: Option<Sp<String>>,
     /// The user removes the recorder's access: their refresh tokens stop working.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoke_user_grants: Option<Sp<String>>,
     /// Invalidate every Calendar sync token (`true`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub invalidate_sync_tokens: bool,
+}
+
+/// Arguments of `add_event`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddEventSpec {
+    /// Whose primary calendar (the organizer unless the event names another).
+    pub owner: Sp<String>,
+    /// The event, as under `events:`.
+    pub event: EventSpec,
+}
+
+/// Arguments of `respond`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RespondSpec {
+    /// The attendee.
+    pub attendee: Sp<String>,
+    /// The calendar owner (organizer).
+    pub owner: Sp<String>,
+    /// The event's title.
+    pub title: Sp<String>,
+    /// The answer.
+    pub response: ResponseStatus,
 }
 
 /// An event by its owner and title.

@@ -505,6 +505,21 @@ pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<A
             title: c.title.value.clone(),
         });
     }
+    if let Some(a) = &step.add_event {
+        let owner = a.owner.value.trim().to_ascii_lowercase();
+        actions.push(Action::AddEvent { event: Box::new(event_from_spec(&a.event, &owner, start)?), owner });
+    }
+    if let Some(r) = &step.respond {
+        actions.push(Action::Respond {
+            attendee: r.attendee.value.trim().to_ascii_lowercase(),
+            owner: r.owner.value.trim().to_ascii_lowercase(),
+            title: r.title.value.clone(),
+            response: r.response,
+        });
+    }
+    if let Some(e) = &step.delete_user {
+        actions.push(Action::DeleteUser(e.value.trim().to_ascii_lowercase()));
+    }
     if let Some(e) = &step.revoke_user_grants {
         actions.push(Action::RevokeUserGrants(e.value.trim().to_ascii_lowercase()));
     }
@@ -529,9 +544,40 @@ pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<A
     }
     match actions.len() {
         1 => Ok(actions.remove(0)),
-        0 => Err("names no action; use one of move_user, suspend_user, unsuspend_user, revoke_scope, grant_scope, trust_org_units, fault, update_event, cancel_event, revoke_user_grants, invalidate_sync_tokens".into()),
+        0 => Err("names no action; use one of move_user, suspend_user, unsuspend_user, revoke_scope, grant_scope, trust_org_units, fault, update_event, cancel_event, add_event, respond, delete_user, revoke_user_grants, invalidate_sync_tokens".into()),
         _ => Err("names more than one action; split it into separate steps".into()),
     }
+}
+
+/// An event from its spec at runtime (timeline and admin actions); the scenario checks
+/// report the same problems with line numbers.
+fn event_from_spec(e: &EventSpec, owner: &str, start: DateTime<Utc>) -> Result<Event, String> {
+    let begins = parse_instant(&e.start.value, start).map_err(|x| format!("event.start: {x}"))?;
+    let length = match &e.duration {
+        Some(d) => parse_duration(&d.value).map_err(|x| format!("event.duration: {x}"))?,
+        None => Duration::minutes(30),
+    };
+    Ok(Event {
+        title: e.title.clone(),
+        start: begins,
+        end: begins + length,
+        organizer: e.organizer.as_ref().map_or_else(|| owner.to_string(), |o| o.value.trim().to_ascii_lowercase()),
+        attendees: e
+            .attendees
+            .iter()
+            .map(|a| Attendee {
+                email: a.email.value.trim().to_ascii_lowercase(),
+                name: a.name.clone(),
+                response: a.response,
+                optional: a.optional,
+            })
+            .collect(),
+        visibility: e.visibility,
+        description: e.description.clone(),
+        location: e.location.clone(),
+        conference: e.conference.clone(),
+        wrapped_by: e.wrapped_by,
+    })
 }
 
 fn check_action_refs(c: &mut Checker, step: &TimelineStepSpec, action: &Action, g: &GoogleWorkspace, field: &str) {
