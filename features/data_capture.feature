@@ -203,3 +203,20 @@ Feature: Data capture icons on the Team members page
     And "nora.north@acme.example" has the warning "not_connected" saying "a reminder email can be sent"
     And the page shows the banner "members_not_connected" with count 1
     And the page does not show the banner "not_connected"
+
+  @DC-06
+  Scenario: Per-user rate limits are waited out on virtual time
+    Given the company connects Google Workspace company-wide as "ada.admin@acme.example"
+    And the Calendar API allows 1 calls, refilled at 2 a minute, per user
+    When the engine syncs
+    Then every team member's calendar icon is green
+    And the journal shows GET "/calendar/v3/" answered 403 for "nora.north@acme.example"
+
+  @DC-06
+  Scenario: The third Calendar call fails once and is retried
+    Given the company connects Google Workspace company-wide as "ada.admin@acme.example"
+    And call number 3 to the Calendar API answers 500
+    And the Calendar API is slow by 20 ms
+    When the engine syncs
+    Then every team member's calendar icon is green
+    And the journal shows 1 × GET "/calendar/v3/" answered 500

@@ -98,6 +98,7 @@ async fn run(t: &Tenant, faults: &[(usize, u8, u32)]) -> (Import, usize) {
                 from: None,
                 until: None,
                 drop_connection,
+                ..Default::default()
             },
         )
         .unwrap();

@@ -140,6 +140,7 @@ async fn retries_honour_retry_after_on_the_virtual_clock() {
                 from: None,
                 until: None,
                 drop_connection: false,
+                ..Default::default()
             },
         )
         .unwrap();
@@ -170,6 +171,7 @@ async fn a_provider_down_beyond_the_retry_budget_is_connectivity_red_and_loses_n
                 from: None,
                 until: None,
                 drop_connection: false,
+                ..Default::default()
             },
         )
         .unwrap();

@@ -256,7 +256,8 @@ async fn add_fault(State(sim): State<Simulator>, Path(id): Path<String>, body: B
         Ok(r) => r,
         Err(e) => return error(StatusCode::BAD_REQUEST, format!("not a fault rule: {e}")),
     };
-    if !crate::scenario::FAULT_APIS.contains(&rule.api.as_str()) || !(400..=599).contains(&rule.status) {
+    let quiet = rule.status == 0 && (rule.latency_ms.is_some() || rule.quota.is_some() || rule.drop_connection);
+    if !crate::scenario::FAULT_APIS.contains(&rule.api.as_str()) || !(quiet || (400..=599).contains(&rule.status)) {
         return error(
             StatusCode::BAD_REQUEST,
             format!("api must be one of {} and status 400–599", crate::scenario::FAULT_APIS.join(", ")),

@@ -11,14 +11,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// One fault rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultRule {
     /// Which API it hits: `token`, `directory`, `calendar`, `gmail`.
     pub api: String,
     /// Only requests acting as this user (by email), if set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    /// The HTTP status to answer.
+    /// The HTTP status to answer; 0 answers normally (a latency-only or quota rule).
+    #[serde(default)]
     pub status: u16,
     /// The provider-specific reason (Google: `rateLimitExceeded`, `backendError`, …);
     /// the provider picks the usual one for the status when unset.
@@ -39,6 +40,40 @@ pub struct FaultRule {
     /// Instead of an error status, start a 200 answer and drop the connection mid-body.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub drop_connection: bool,
+    /// Let this many matching calls through before failing ("the Nth call fails").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<u32>,
+    /// Delay matching answers by this many (real) milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<u64>,
+    /// A token-bucket quota instead of a fixed failure: calls beyond it are refused with
+    /// the provider's rate-limit answer until the bucket refills on virtual time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<Quota>,
+}
+
+/// A token bucket: `capacity` calls, refilled at `per_minute` calls a minute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quota {
+    /// Bucket size.
+    pub capacity: u32,
+    /// Refill rate (calls per minute of virtual time).
+    pub per_minute: u32,
+    /// One bucket per user (Google answers 403 userRateLimitExceeded) or one for the
+    /// whole project (429 rateLimitExceeded).
+    #[serde(default)]
+    pub per: QuotaScope,
+}
+
+/// Who shares a bucket.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaScope {
+    /// Each user has a bucket.
+    #[default]
+    User,
+    /// The whole project shares one.
+    Project,
 }
 
 /// What a matched rule tells the provider to answer.
@@ -52,6 +87,8 @@ pub struct InjectedFault {
     pub retry_after: Option<u64>,
     /// Drop the connection mid-body instead of answering.
     pub drop_connection: bool,
+    /// Delay the answer by this many milliseconds.
+    pub latency_ms: Option<u64>,
 }
 
 /// A 200 whose body stops half-way and whose connection is then dropped: what a client
@@ -92,46 +129,112 @@ impl futures_core::Stream for BrokenBody {
     }
 }
 
-/// A tenant's fault rules, in the order they were added; the first match wins.
+/// A tenant's fault rules, in the order they were added; the first rule that fires wins.
 #[derive(Debug, Default, Clone)]
 pub struct FaultPlan {
-    rules: Vec<FaultRule>,
+    rules: Vec<Entry>,
+    next_id: u64,
+    buckets: std::collections::HashMap<(u64, String), Bucket>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    id: u64,
+    rule: FaultRule,
+    seen: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    last: DateTime<Utc>,
 }
 
 impl FaultPlan {
     /// Adds a rule after the existing ones.
     pub fn add(&mut self, rule: FaultRule) {
-        self.rules.push(rule);
+        self.next_id += 1;
+        self.rules.push(Entry { id: self.next_id, rule, seen: 0 });
     }
 
     /// The rules still active or pending.
-    pub fn rules(&self) -> &[FaultRule] {
-        &self.rules
+    pub fn rules(&self) -> Vec<FaultRule> {
+        self.rules.iter().map(|e| e.rule.clone()).collect()
     }
 
     /// Removes every rule.
     pub fn clear(&mut self) {
         self.rules.clear();
+        self.buckets.clear();
     }
 
-    /// Finds the first rule matching a call to `api` acting as `user` at `now`, uses up
-    /// one of its counted failures, and says what to answer.
+    /// Runs a call to `api` acting as `user` at `now` through the rules: the first rule
+    /// that fires says what to answer; counted rules use up one failure.
     pub fn take(&mut self, api: &str, user: Option<&str>, now: DateTime<Utc>) -> Option<InjectedFault> {
-        let index = self.rules.iter().position(|r| {
-            r.api == api
+        let mut fired = None;
+        for (index, entry) in self.rules.iter_mut().enumerate() {
+            let r = &entry.rule;
+            let matches = r.api == api
                 && r.user.as_deref().is_none_or(|u| Some(u) == user)
                 && r.from.is_none_or(|f| now >= f)
                 && r.until.is_none_or(|u| now < u)
-                && r.count != Some(0)
-        })?;
-        let rule = &mut self.rules[index];
-        let fault = InjectedFault {
-            status: rule.status,
-            reason: rule.reason.clone(),
-            retry_after: rule.retry_after,
-            drop_connection: rule.drop_connection,
-        };
-        if let Some(n) = rule.count.as_mut() {
+                && r.count != Some(0);
+            if !matches {
+                continue;
+            }
+            if let Some(q) = &r.quota {
+                let key = match q.per {
+                    QuotaScope::User => user.unwrap_or("-").to_string(),
+                    QuotaScope::Project => "project".to_string(),
+                };
+                let bucket =
+                    self.buckets.entry((entry.id, key)).or_insert(Bucket { tokens: f64::from(q.capacity), last: now });
+                let rate = f64::from(q.per_minute) / 60.0;
+                let elapsed = (now - bucket.last).num_milliseconds().max(0) as f64 / 1000.0;
+                bucket.tokens = (bucket.tokens + elapsed * rate).min(f64::from(q.capacity));
+                bucket.last = now;
+                if bucket.tokens >= 1.0 {
+                    bucket.tokens -= 1.0;
+                    continue;
+                }
+                let wait = if rate > 0.0 { ((1.0 - bucket.tokens) / rate).ceil() as u64 } else { 60 };
+                let (status, reason) = match q.per {
+                    QuotaScope::User => (403, "userRateLimitExceeded"),
+                    QuotaScope::Project => (429, "rateLimitExceeded"),
+                };
+                fired = Some((
+                    index,
+                    InjectedFault {
+                        status,
+                        reason: Some(reason.into()),
+                        retry_after: Some(wait),
+                        drop_connection: false,
+                        latency_ms: r.latency_ms,
+                    },
+                ));
+                break;
+            }
+            entry.seen += 1;
+            if r.after.is_some_and(|n| entry.seen <= n) {
+                continue;
+            }
+            fired = Some((
+                index,
+                InjectedFault {
+                    status: r.status,
+                    reason: r.reason.clone(),
+                    retry_after: r.retry_after,
+                    drop_connection: r.drop_connection,
+                    latency_ms: r.latency_ms,
+                },
+            ));
+            break;
+        }
+        let (index, fault) = fired?;
+        let entry = &mut self.rules[index];
+        if entry.rule.quota.is_none()
+            && let Some(n) = entry.rule.count.as_mut()
+        {
             *n -= 1;
             if *n == 0 {
                 self.rules.remove(index);
@@ -146,17 +249,7 @@ mod tests {
     use super::*;
 
     fn rule(count: Option<u32>) -> FaultRule {
-        FaultRule {
-            api: "calendar".into(),
-            user: None,
-            status: 503,
-            reason: None,
-            retry_after: None,
-            count,
-            from: None,
-            until: None,
-            drop_connection: false,
-        }
+        FaultRule { api: "calendar".into(), status: 503, count, ..Default::default() }
     }
 
     #[test]
@@ -169,6 +262,33 @@ mod tests {
         assert!(plan.take("calendar", Some("a@x"), now).is_some());
         assert!(plan.take("calendar", None, now).is_none());
         assert!(plan.rules().is_empty());
+    }
+
+    #[test]
+    fn the_nth_call_fails_and_quotas_refill_on_virtual_time() {
+        let now = Utc::now();
+        let mut plan = FaultPlan::default();
+        plan.add(FaultRule { after: Some(2), ..rule(Some(1)) });
+        assert!(plan.take("calendar", None, now).is_none());
+        assert!(plan.take("calendar", None, now).is_none());
+        assert_eq!(plan.take("calendar", None, now).map(|f| f.status), Some(503), "the third call fails");
+        assert!(plan.take("calendar", None, now).is_none());
+
+        let mut plan = FaultPlan::default();
+        let quota = Quota { capacity: 2, per_minute: 60, per: QuotaScope::User };
+        plan.add(FaultRule { api: "calendar".into(), quota: Some(quota), ..Default::default() });
+        assert!(plan.take("calendar", Some("a"), now).is_none());
+        assert!(plan.take("calendar", Some("a"), now).is_none());
+        let refused = plan.take("calendar", Some("a"), now).expect("the bucket is empty");
+        assert_eq!(
+            (refused.status, refused.reason.as_deref(), refused.retry_after),
+            (403, Some("userRateLimitExceeded"), Some(1))
+        );
+        assert!(plan.take("calendar", Some("b"), now).is_none(), "another user has their own bucket");
+        assert!(
+            plan.take("calendar", Some("a"), now + chrono::Duration::seconds(1)).is_none(),
+            "refilled after a second"
+        );
     }
 
     #[test]

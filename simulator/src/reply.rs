@@ -15,22 +15,34 @@ pub struct Attribution {
     pub at: Option<DateTime<Utc>>,
 }
 
+/// A delay to apply to a response, awaited by the server middleware once every lock is
+/// released (an injected latency never blocks other requests).
+#[derive(Debug, Clone, Copy)]
+pub struct Delay(pub std::time::Duration);
+
 /// A response with its attribution.
 pub struct Reply {
     response: Response,
     attribution: Attribution,
+    delay: Option<Delay>,
 }
 
 impl Reply {
     /// A reply not (yet) attributed to a tenant.
     pub fn new(response: impl IntoResponse) -> Self {
-        Self { response: response.into_response(), attribution: Attribution::default() }
+        Self { response: response.into_response(), attribution: Attribution::default(), delay: None }
     }
 
     /// Attributes the reply to a tenant at its virtual time.
     pub fn tenant(mut self, tenant: &str, at: DateTime<Utc>) -> Self {
         self.attribution.tenant = Some(tenant.to_string());
         self.attribution.at = Some(at);
+        self
+    }
+
+    /// Delays the answer by `ms` milliseconds, if set.
+    pub fn delayed(mut self, ms: Option<u64>) -> Self {
+        self.delay = ms.map(|ms| Delay(std::time::Duration::from_millis(ms)));
         self
     }
 
@@ -51,6 +63,9 @@ impl IntoResponse for Reply {
     fn into_response(self) -> Response {
         let mut response = self.response;
         response.extensions_mut().insert(self.attribution);
+        if let Some(delay) = self.delay {
+            response.extensions_mut().insert(delay);
+        }
         response
     }
 }

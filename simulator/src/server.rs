@@ -114,6 +114,9 @@ async fn pin_and_journal(State(sim): State<Simulator>, mut req: Request, next: N
         path = new_path;
     }
     let response = next.run(req).await;
+    if let Some(crate::reply::Delay(d)) = response.extensions().get::<crate::reply::Delay>().copied() {
+        tokio::time::sleep(d).await;
+    }
     if !path.starts_with("/_sim") {
         let who = response.extensions().get::<Attribution>().cloned().unwrap_or_default();
         sim.journal_lock().record(JournalEntry {

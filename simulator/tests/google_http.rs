@@ -340,6 +340,7 @@ async fn a_dropped_connection_fault_cuts_the_body_off() {
         from: None,
         until: None,
         drop_connection: true,
+        ..Default::default()
     };
     s.sim.add_fault("acme", fault).unwrap();
     let url = format!("{}/calendar/v3/users/me/calendarList", s.base("acme"));

@@ -166,6 +166,7 @@ async fn rate_limits_carry_zooms_headers_and_missing_scopes_are_4711() {
                 from: None,
                 until: None,
                 drop_connection: false,
+                ..Default::default()
             },
         )
         .unwrap();

@@ -40,3 +40,24 @@ async fn fails_next_retry_after(
 async fn fails_always(w: &mut TenantWorld, api: Api, status: u16) -> StepResult {
     add_fault(w, json!({ "api": api.0, "status": status })).await
 }
+
+/// The Nth call to an API (counting from now) answers this status; the calls before it pass.
+#[given(expr = "call number {int} to the {api} API answers {int}")]
+async fn nth_call(w: &mut TenantWorld, n: u32, api: Api, status: u16) -> StepResult {
+    add_fault(w, json!({ "api": api.0, "status": status, "after": n.saturating_sub(1), "count": 1 })).await
+}
+
+/// A token-bucket quota on an API: this many calls, refilled at that rate per minute of virtual time, per `user` or for the whole `project`.
+#[given(expr = "the {api} API allows {int} calls, refilled at {int} a minute, per {word}")]
+async fn quota(w: &mut TenantWorld, api: Api, capacity: u32, per_minute: u32, per: String) -> StepResult {
+    if per != "user" && per != "project" {
+        return Err(format!("`{per}` is not user or project"));
+    }
+    add_fault(w, json!({ "api": api.0, "quota": { "capacity": capacity, "per_minute": per_minute, "per": per } })).await
+}
+
+/// Every answer of an API is delayed by this many (real) milliseconds.
+#[given(expr = "the {api} API is slow by {int} ms")]
+async fn slow(w: &mut TenantWorld, api: Api, ms: u64) -> StepResult {
+    add_fault(w, json!({ "api": api.0, "latency_ms": ms })).await
+}

@@ -63,17 +63,22 @@ pub fn with_caller(
     if !accepted {
         return reply(errors::insufficient_scopes(need.service, need.method));
     }
+    let mut delay = None;
     if let Some(fault) = tenant.faults.take(need.api, grant.subject.as_deref(), now) {
+        delay = fault.latency_ms;
         if fault.drop_connection {
-            return reply(crate::faults::dropped_connection());
+            return reply(crate::faults::dropped_connection()).delayed(delay);
         }
-        return reply(errors::injected(fault.status, fault.reason.as_deref(), fault.retry_after, need.api));
+        if fault.status >= 400 {
+            return reply(errors::injected(fault.status, fault.reason.as_deref(), fault.retry_after, need.api))
+                .delayed(delay);
+        }
     }
     let Some(google) = tenant.google.as_mut() else {
         return reply(errors::invalid_credentials());
     };
     let caller = Caller { subject: grant.subject.clone(), now };
-    reply(f(google, &caller))
+    reply(f(google, &caller)).delayed(delay)
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {

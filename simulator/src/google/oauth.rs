@@ -146,14 +146,16 @@ pub(super) async fn token(
         };
         return reply(response, sub.as_deref());
     }
+    let mut delay = None;
     if let Some(fault) = tenant.faults.take("token", sub.as_deref(), now) {
+        delay = fault.latency_ms;
         if fault.drop_connection {
-            return reply(crate::faults::dropped_connection(), sub.as_deref());
+            return reply(crate::faults::dropped_connection(), sub.as_deref()).delayed(delay);
         }
-        return reply(
-            errors::injected(fault.status, fault.reason.as_deref(), fault.retry_after, "token"),
-            sub.as_deref(),
-        );
+        if fault.status >= 400 {
+            let answer = errors::injected(fault.status, fault.reason.as_deref(), fault.retry_after, "token");
+            return reply(answer, sub.as_deref()).delayed(delay);
+        }
     }
     let grant = AccessGrant {
         tenant: tenant_id.clone(),
@@ -164,7 +166,7 @@ pub(super) async fn token(
     };
     let access_token = state.tokens.issue("ya29.", &mut tenant.rng, grant);
     let body = json!({ "access_token": access_token, "expires_in": ACCESS_TOKEN_SECONDS, "token_type": "Bearer" });
-    reply(axum::Json(body).into_response(), sub.as_deref())
+    reply(axum::Json(body).into_response(), sub.as_deref()).delayed(delay)
 }
 
 /// Client credentials sent as HTTP Basic, if any.

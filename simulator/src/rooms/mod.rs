@@ -126,7 +126,9 @@ async fn join_room(
     let tenant_id = pin.0.0.clone();
     let result = sim.with_tenant(&tenant_id, |t, _| {
         let now = t.clock.now();
-        if let Some(fault) = t.faults.take("rooms", None, now) {
+        if let Some(fault) = t.faults.take("rooms", None, now)
+            && fault.status >= 400
+        {
             return Ok((now, Err(fault.status)));
         }
         let ctx = JoinContext::for_tenant(t, &request.link);

@@ -597,7 +597,8 @@ pub struct FaultSpec {
     /// Only for calls acting as this user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    /// Status to answer (400–599).
+    /// Status to answer (400–599); 0 with `latency_ms` or `quota`.
+    #[serde(default = "zero_status")]
     pub status: Sp<u16>,
     /// Provider reason, e.g. `rateLimitExceeded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -617,4 +618,17 @@ pub struct FaultSpec {
     /// Drop the connection mid-body instead of answering with `status`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub drop_connection: bool,
+    /// Let this many matching calls through first ("the Nth call fails").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<u32>,
+    /// Delay matching answers (real milliseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<u64>,
+    /// A token-bucket quota (`capacity`, `per_minute`, `per: user|project`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<crate::faults::Quota>,
+}
+
+fn zero_status() -> Sp<u16> {
+    sp(0)
 }

@@ -640,8 +640,12 @@ fn fault_rule(f: &FaultSpec, start: DateTime<Utc>) -> Result<FaultRule, FaultPro
     if !FAULT_APIS.contains(&api.as_str()) {
         return Err((Some(&f.api), format!("api `{api}` is unknown; use one of {}", FAULT_APIS.join(", "))));
     }
-    if !(400..=599).contains(&f.status.value) {
-        return Err((None, format!("status {} is not an error status (400–599)", f.status.value)));
+    let quiet = f.status.value == 0 && (f.latency_ms.is_some() || f.quota.is_some());
+    if !quiet && !(400..=599).contains(&f.status.value) && !f.drop_connection {
+        return Err((
+            None,
+            format!("status {} is not an error status (400–599); use 0 only with latency_ms or quota", f.status.value),
+        ));
     }
     let time = |v: &'_ Option<Sp<String>>| -> Result<Option<DateTime<Utc>>, String> {
         v.as_ref().map(|s| parse_instant(&s.value, start).map_err(|e| e.to_string())).transpose()
@@ -658,6 +662,9 @@ fn fault_rule(f: &FaultSpec, start: DateTime<Utc>) -> Result<FaultRule, FaultPro
         from,
         until,
         drop_connection: f.drop_connection,
+        after: f.after,
+        latency_ms: f.latency_ms,
+        quota: f.quota.clone(),
     })
 }
 

@@ -72,11 +72,16 @@ fn with_account(
     if !grant.scopes.contains(scope) {
         return reply(error(400, 4711, &format!("Invalid access token, does not contain scopes:[{scope}].")));
     }
+    let mut delay = None;
     if let Some(fault) = tenant.faults.take("zoom", None, now) {
-        return reply(fault_response(fault.status, fault.retry_after));
+        delay = fault.latency_ms;
+        if fault.status >= 400 || fault.drop_connection {
+            let status = if fault.status >= 400 { fault.status } else { 500 };
+            return reply(fault_response(status, fault.retry_after)).delayed(delay);
+        }
     }
     match &tenant.zoom {
-        Some(zoom) => reply(f(zoom)),
+        Some(zoom) => reply(f(zoom)).delayed(delay),
         None => invalid(),
     }
 }
