@@ -416,3 +416,16 @@ Feature: Will this meeting be recorded?
     And the engine syncs
     Then the meeting "Urgent call with Globex" is not recorded because "too_late_to_schedule" (received 20 minutes)
     And the meeting "QBR with Globex" is recorded by the bot
+
+  @REC-06
+  Scenario: Each occurrence of a recurring meeting inside the sync window gets its own decision
+    Given "nora.north@acme.example" has a meeting "Weekly pipeline with Globex" at "+3h" on "https://zoom.us/j/81234567800"
+      | email                |
+      | buyer@globex.example |
+    And the meeting "Weekly pipeline with Globex" repeats "RRULE:FREQ=WEEKLY;COUNT=4"
+    When the engine syncs
+    Then the engine has imported 3 meetings
+    And the meeting "Weekly pipeline with Globex" is recorded by the bot
+    Given "nora.north@acme.example" has a viewer seat
+    When the engine syncs
+    Then the meeting "Weekly pipeline with Globex" is not recorded because "no_recordable_participant"

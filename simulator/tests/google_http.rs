@@ -447,3 +447,31 @@ async fn users_consent_exchange_codes_refresh_and_revoke() {
         (400, json!({ "error": "invalid_grant", "error_description": "Token has been expired or revoked." }))
     );
 }
+
+#[tokio::test]
+async fn recurring_events_list_as_a_series_or_as_instances() {
+    let yaml = SCENARIO.replace(
+        "        - title: Standup\n          start: +1h\n",
+        "        - title: Standup\n          start: +1h\n          recurrence: RRULE:FREQ=DAILY;COUNT=5\n",
+    );
+    let s = Server::start(&yaml).await;
+    let nora = s.token("acme", "nora@acme.example", CAL).await;
+    let events = format!(
+        "{}/calendar/v3/calendars/primary/events?timeMin=2025-03-10T00:00:00Z&timeMax=2025-03-13T00:00:00Z",
+        s.base("acme")
+    );
+    let (_, series) = s.get(&events, &nora).await;
+    let standup: Vec<&Value> =
+        series["items"].as_array().unwrap().iter().filter(|e| e["summary"] == "Standup").collect();
+    assert_eq!(standup.len(), 1, "without singleEvents a series is listed once");
+    assert_eq!(standup[0]["recurrence"], json!(["RRULE:FREQ=DAILY;COUNT=5"]));
+    let (_, single) = s.get(&format!("{events}&singleEvents=true&orderBy=startTime"), &nora).await;
+    let instances: Vec<&Value> =
+        single["items"].as_array().unwrap().iter().filter(|e| e["summary"] == "Standup").collect();
+    assert_eq!(instances.len(), 3, "10:00 on the 10th, 11th and 12th fall before timeMax");
+    let master = standup[0]["id"].as_str().unwrap();
+    assert_eq!(instances[1]["recurringEventId"], master);
+    assert_eq!(instances[1]["originalStartTime"]["dateTime"], "2025-03-11T10:00:00.000Z");
+    assert_eq!(instances[1]["id"], format!("{master}_20250311T100000Z"));
+    assert_eq!(instances[1]["iCalUID"], standup[0]["iCalUID"]);
+}

@@ -162,6 +162,10 @@ struct RawEvent {
     location: Option<String>,
     hangout_link: Option<String>,
     updated: Option<DateTime<Utc>>,
+    #[serde(default)]
+    recurring_event_id: Option<String>,
+    #[serde(default)]
+    original_start_time: Option<RawTime>,
 }
 
 #[derive(Deserialize)]
@@ -256,7 +260,7 @@ impl GoogleClient {
         let mut page_token: Option<String> = None;
         loop {
             let mut query = match sync_token {
-                Some(t) => vec![("syncToken", t.to_string())],
+                Some(t) => vec![("syncToken", t.to_string()), ("singleEvents", "true".into())],
                 None => {
                     vec![("timeMin", from.to_rfc3339()), ("timeMax", to.to_rfc3339()), ("singleEvents", "true".into())]
                 }
@@ -281,8 +285,15 @@ impl GoogleClient {
                 else {
                     continue;
                 };
+                // Instances of a series share the series' iCalUID: their original start
+                // tells them apart.
+                let series_uid = raw.ical_uid.unwrap_or_else(|| raw.id.clone());
+                let ical_uid = match (&raw.recurring_event_id, raw.original_start_time.and_then(|t| t.date_time)) {
+                    (Some(_), Some(original)) => format!("{series_uid}#{}", original.to_rfc3339()),
+                    _ => series_uid,
+                };
                 changes.events.push(CalendarEvent {
-                    ical_uid: raw.ical_uid.unwrap_or_else(|| raw.id.clone()),
+                    ical_uid,
                     id: raw.id,
                     title: raw.summary,
                     start,

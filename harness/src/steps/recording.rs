@@ -45,6 +45,7 @@ fn event(title: String, start: String, link: String, attendees: Vec<AttendeeSpec
         location: None,
         conference: (!link.is_empty()).then_some(link),
         wrapped_by: None,
+        recurrence: None,
     }
 }
 
@@ -103,6 +104,13 @@ fn declared_event<'a>(w: &'a mut TenantWorld, title: &str) -> Result<&'a mut Eve
         .flat_map(|u| u.events.iter_mut().chain(u.calendars.iter_mut().flat_map(|c| c.events.iter_mut())))
         .find(|e| e.title == title)
         .ok_or_else(|| format!("no meeting titled {title:?} is declared"))
+}
+
+/// Makes a declared meeting a series (`RRULE:FREQ=WEEKLY;COUNT=4`).
+#[given(expr = "the meeting {string} repeats {string}")]
+fn repeats(w: &mut TenantWorld, title: String, rule: String) -> StepResult {
+    declared_event(w, &title)?.recurrence = Some(sp(rule));
+    Ok(())
 }
 
 /// Marks a declared meeting private in the calendar.

@@ -137,6 +137,7 @@ fn meeting(w: &mut TenantWorld, owner: String, title: String, start: String, ste
         location: None,
         conference: None,
         wrapped_by: None,
+        recurrence: None,
     });
     Ok(())
 }

@@ -108,7 +108,7 @@ pub(super) async fn list_events(
         };
         let single = q.get("singleEvents").is_some_and(|v| v == "true");
         let order = q.get("orderBy").map(String::as_str);
-        let mut events: Vec<&EventRecord>;
+        let mut events: Vec<Listed>;
         let incremental = q.get("syncToken");
         if let Some(token) = incremental {
             // Incremental sync: every change since the token, deleted events included.
@@ -123,8 +123,9 @@ pub(super) async fn list_events(
             let Some(since) = sync_token::decode(token, &calendar.id, epoch) else {
                 return full_sync_required();
             };
-            events = calendar.events.iter().filter(|e| e.changed > since).collect();
-            events.sort_by(|a, b| (a.changed, &a.id).cmp(&(b.changed, &b.id)));
+            let changed: Vec<&EventRecord> = calendar.events.iter().filter(|e| e.changed > since).collect();
+            events = expand(changed, single);
+            events.sort_by(|a, b| (a.0.changed, &a.0.id).cmp(&(b.0.changed, &b.0.id)));
         } else {
             let (time_min, time_max) = match (parse_time(&q, "timeMin"), parse_time(&q, "timeMax")) {
                 (Ok(a), Ok(b)) => (a, b),
@@ -152,11 +153,10 @@ pub(super) async fn list_events(
             }
             let show_deleted = q.get("showDeleted").is_some_and(|v| v == "true");
             let text = q.get("q").map(|s| s.to_lowercase());
-            events = calendar
+            let matching: Vec<&EventRecord> = calendar
                 .events
                 .iter()
                 .filter(|e| !e.cancelled || show_deleted)
-                .filter(|e| time_min.is_none_or(|lo| e.event.end > lo) && time_max.is_none_or(|hi| e.event.start < hi))
                 .filter(|e| updated_min.is_none_or(|u| e.updated >= u))
                 .filter(|e| {
                     text.as_ref().is_none_or(|t| {
@@ -168,9 +168,14 @@ pub(super) async fn list_events(
                     })
                 })
                 .collect();
+            events = expand(matching, single);
+            events.retain(|(e, _)| {
+                time_min.is_none_or(|lo| series_end(e).is_none_or(|end| end > lo))
+                    && time_max.is_none_or(|hi| e.event.start < hi)
+            });
             match order {
-                Some("updated") => events.sort_by(|a, b| (a.updated, &a.id).cmp(&(b.updated, &b.id))),
-                _ => events.sort_by(|a, b| (a.event.start, &a.id).cmp(&(b.event.start, &b.id))),
+                Some("updated") => events.sort_by(|a, b| (a.0.updated, &a.0.id).cmp(&(b.0.updated, &b.0.id))),
+                _ => events.sort_by(|a, b| (a.0.event.start, &a.0.id).cmp(&(b.0.event.start, &b.0.id))),
             }
         }
         let fingerprint = format!(
@@ -189,8 +194,22 @@ pub(super) async fn list_events(
             },
         };
         let (page, next) = paging::page(&events, offset, max, &fingerprint);
-        let page: Vec<Value> =
-            page.iter().map(|e| if e.cancelled { cancelled_json(e) } else { event_json(calendar, e) }).collect();
+        let page: Vec<Value> = page
+            .iter()
+            .map(|(e, series)| {
+                let mut body = if e.cancelled { cancelled_json(e) } else { event_json(calendar, e) };
+                if let Some((master, original)) = series {
+                    body["recurringEventId"] = json!(master);
+                    body["originalStartTime"] = json!({ "dateTime": rfc3339(*original), "timeZone": "UTC" });
+                    if !e.cancelled {
+                        body["iCalUID"] = json!(format!("{master}@google.com"));
+                    }
+                } else if let Some(r) = &e.event.recurrence {
+                    body["recurrence"] = json!([r.rule]);
+                }
+                body
+            })
+            .collect();
         let updated = calendar.events.iter().map(|e| e.updated).max().unwrap_or(caller.now);
         let mut body = json!({
             "kind": "calendar#events",
@@ -214,6 +233,45 @@ pub(super) async fn list_events(
         }
         Json(body).into_response()
     })
+}
+
+/// An event as listed: the record (an instance for expanded series) and, for an
+/// instance, its series id and original start.
+type Listed = (EventRecord, Option<(String, DateTime<Utc>)>);
+
+/// Occurrences listed per series at most (two years of a daily meeting).
+const MAX_INSTANCES: usize = 730;
+
+/// With `singleEvents`, a series becomes its instances (`{id}_{start}`); otherwise it is
+/// listed once, as its master.
+fn expand(records: Vec<&EventRecord>, single: bool) -> Vec<Listed> {
+    let mut out = Vec::new();
+    for rec in records {
+        match (&rec.event.recurrence, single) {
+            (Some(r), true) => {
+                let length = rec.event.end - rec.event.start;
+                for start in r.starts(rec.event.start, MAX_INSTANCES) {
+                    let mut instance = rec.clone();
+                    instance.id = format!("{}_{}", rec.id, start.format("%Y%m%dT%H%M%SZ"));
+                    instance.event.start = start;
+                    instance.event.end = start + length;
+                    instance.event.recurrence = None;
+                    out.push((instance, Some((rec.id.clone(), start))));
+                }
+            }
+            _ => out.push((rec.clone(), None)),
+        }
+    }
+    out
+}
+
+/// When an event (or a whole unexpanded series) ends; `None` for an endless series.
+fn series_end(e: &EventRecord) -> Option<DateTime<Utc>> {
+    match &e.event.recurrence {
+        None => Some(e.event.end),
+        Some(r) if r.count.is_none() && r.until.is_none() => None,
+        Some(r) => r.starts(e.event.start, MAX_INSTANCES).last().map(|s| *s + (e.event.end - e.event.start)),
+    }
 }
 
 /// 410: the sync token is unknown, for another calendar, or invalidated.

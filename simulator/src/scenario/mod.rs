@@ -162,6 +162,64 @@ pub struct Event {
     pub conference: Option<String>,
     /// The gateway that wrapped the link, if any.
     pub wrapped_by: Option<crate::links::LinkWrapper>,
+    /// Recurrence, if the event is a series.
+    pub recurrence: Option<Recurrence>,
+}
+
+/// A (simple) recurrence rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recurrence {
+    /// The rule as written (`RRULE:…`), returned by the API.
+    pub rule: String,
+    /// Days between occurrences (1 daily, 7 weekly, times INTERVAL).
+    pub every_days: i64,
+    /// Number of occurrences, if bounded by COUNT.
+    pub count: Option<u32>,
+    /// Last start, if bounded by UNTIL.
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl Recurrence {
+    /// Reads `RRULE:FREQ=DAILY|WEEKLY[;INTERVAL=n][;COUNT=n][;UNTIL=YYYYMMDD[THHMMSSZ]]`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let body = text.trim().strip_prefix("RRULE:").ok_or("a recurrence starts with RRULE:")?;
+        let (mut days, mut interval, mut count, mut until) = (None, 1i64, None, None);
+        for part in body.split(';') {
+            let (k, v) = part.split_once('=').ok_or_else(|| format!("`{part}` is not KEY=VALUE"))?;
+            match k {
+                "FREQ" => {
+                    days = Some(match v {
+                        "DAILY" => 1,
+                        "WEEKLY" => 7,
+                        other => return Err(format!("FREQ={other} is not supported (DAILY, WEEKLY)")),
+                    })
+                }
+                "INTERVAL" => interval = v.parse().map_err(|_| format!("INTERVAL={v} is not a number"))?,
+                "COUNT" => count = Some(v.parse().map_err(|_| format!("COUNT={v} is not a number"))?),
+                "UNTIL" => {
+                    let date = v.get(..8).ok_or("UNTIL needs YYYYMMDD")?;
+                    let d = chrono::NaiveDate::parse_from_str(date, "%Y%m%d")
+                        .map_err(|_| format!("UNTIL={v} is not a date"))?;
+                    until = Some(d.and_hms_opt(23, 59, 59).ok_or("bad UNTIL")?.and_utc());
+                }
+                other => return Err(format!("{other} is not supported in recurrence rules")),
+            }
+        }
+        let base = days.ok_or("FREQ is required")?;
+        if interval < 1 {
+            return Err("INTERVAL must be at least 1".into());
+        }
+        Ok(Recurrence { rule: text.trim().to_string(), every_days: base * interval, count, until })
+    }
+
+    /// Start times of the occurrences from `first`, at most `limit` of them.
+    pub fn starts(&self, first: DateTime<Utc>, limit: usize) -> Vec<DateTime<Utc>> {
+        let n = self.count.map_or(limit, |c| (c as usize).min(limit));
+        (0..n)
+            .map(|i| first + chrono::Duration::days(self.every_days * i as i64))
+            .take_while(|t| self.until.is_none_or(|u| *t <= u))
+            .collect()
+    }
 }
 
 /// An invitee.

@@ -226,6 +226,10 @@ pub struct EventSpec {
     /// other link goes into `location` (and the description) as calendar invites carry it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conference: Option<String>,
+    /// Recurrence rule, e.g. `RRULE:FREQ=WEEKLY;COUNT=4` (FREQ DAILY or WEEKLY; INTERVAL,
+    /// COUNT, UNTIL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<Sp<String>>,
     /// A security gateway that rewrote the conference link in transit (Proofpoint, Safe
     /// Links, Mimecast, Barracuda): the calendar carries the wrapped link, generated in
     /// the gateway's real format from the scenario seed.

@@ -456,8 +456,19 @@ fn check_event(
     if e.wrapped_by.is_some() && e.conference.is_none() {
         c.at(&e.start, format!("{field}.wrapped_by"), "there is no `conference` link to wrap");
     }
+    let recurrence = match &e.recurrence {
+        Some(r) => match super::Recurrence::parse(&r.value) {
+            Ok(rec) => Some(rec),
+            Err(m) => {
+                c.at(r, format!("{field}.recurrence"), m);
+                None
+            }
+        },
+        None => None,
+    };
     let (begins, length) = (begins?, length?);
     Some(Event {
+        recurrence,
         title: e.title.clone(),
         start: begins,
         end: begins + length,
@@ -558,6 +569,7 @@ fn event_from_spec(e: &EventSpec, owner: &str, start: DateTime<Utc>) -> Result<E
         None => Duration::minutes(30),
     };
     Ok(Event {
+        recurrence: e.recurrence.as_ref().map(|r| super::Recurrence::parse(&r.value)).transpose()?,
         title: e.title.clone(),
         start: begins,
         end: begins + length,
