@@ -220,3 +220,12 @@ Feature: Data capture icons on the Team members page
     When the engine syncs
     Then every team member's calendar icon is green
     And the journal shows 1 × GET "/calendar/v3/" answered 500
+
+  @DC-11
+  Scenario: An access token that dies early is renewed without the member noticing
+    Given the company connects Google Workspace company-wide as "ada.admin@acme.example"
+    When the engine syncs
+    And the access tokens of "nora.north@acme.example" expire
+    And the engine syncs
+    Then every team member's calendar icon is green
+    And the journal shows GET "/calendar/v3/" answered 401

@@ -117,9 +117,12 @@ impl Tenant {
             other => {
                 let google = self.google.as_mut().ok_or("the tenant has no Google Workspace")?;
                 let change = google.apply(other, at, &mut self.rng)?;
-                if let Action::SuspendUser(email) | Action::RevokeUserGrants(email) | Action::DeleteUser(email) = other
+                if let Action::SuspendUser(email)
+                | Action::RevokeUserGrants(email)
+                | Action::DeleteUser(email)
+                | Action::ExpireTokens(email) = other
                 {
-                    // A suspended account's tokens stop working at once.
+                    // Suspending, deleting, revoking or expiring stops the user's tokens at once.
                     tokens.revoke_subject(&self.id, email);
                 }
                 change

@@ -475,3 +475,59 @@ async fn recurring_events_list_as_a_series_or_as_instances() {
     assert_eq!(instances[1]["id"], format!("{master}_20250311T100000Z"));
     assert_eq!(instances[1]["iCalUID"], standup[0]["iCalUID"]);
 }
+
+#[tokio::test]
+async fn every_token_error_is_reachable_from_a_scenario() {
+    async fn answer(yaml: &str, sub: &str, before: Option<simulator::Action>) -> (u16, Value) {
+        let s = Server::start(yaml).await;
+        if let Some(action) = before {
+            s.sim.apply("acme", &action).unwrap();
+        }
+        s.exchange("acme", &s.assertion("acme", s.claims("acme", sub, CAL))).await
+    }
+    let flat = |e: &str, d: &str| json!({ "error": e, "error_description": d });
+    let with_quirks = |q: &str| SCENARIO.replace("  app_access:\n", &format!("  quirks: {{ {q} }}\n  app_access:\n"));
+    let suspended = SCENARIO.replace(
+        "      org_unit: /Sales/NA\n      events:",
+        "      org_unit: /Sales/NA\n      suspended: true\n      events:",
+    );
+    let cases: Vec<(String, &str, Option<simulator::Action>, (u16, Value))> = vec![
+        (
+            SCENARIO.replace("    trusted_org_units", "    disabled: true\n    trusted_org_units"),
+            "nora@acme.example",
+            None,
+            (401, flat("disabled_client", "The OAuth client was disabled.")),
+        ),
+        (
+            SCENARIO.to_string(),
+            "nora@acme.example",
+            Some(simulator::Action::DeleteUser("nora@acme.example".into())),
+            (400, flat("invalid_grant", "The account has been deleted")),
+        ),
+        (suspended.clone(), "nora@acme.example", None, (400, flat("invalid_grant", "Invalid email or User ID"))),
+        (
+            with_quirks("suspended_user: access_denied").replace(
+                "      org_unit: /Sales/NA\n      events:",
+                "      org_unit: /Sales/NA\n      suspended: true\n      events:",
+            ),
+            "nora@acme.example",
+            None,
+            (400, flat("access_denied", "Account restricted")),
+        ),
+        (
+            with_quirks("outside_trusted_org_unit: admin_policy_enforced"),
+            "eve@acme.example",
+            None,
+            (
+                400,
+                flat(
+                    "admin_policy_enforced",
+                    "Access to your account data is restricted by policies within your organization. Please contact the administrator for your organization for more information.",
+                ),
+            ),
+        ),
+    ];
+    for (yaml, sub, before, expected) in cases {
+        assert_eq!(answer(&yaml, sub, before).await, expected, "{sub}");
+    }
+}

@@ -35,6 +35,7 @@ fn google_tenant(w: &mut TenantWorld, domain: String) {
             users: vec![],
             app_access: Default::default(),
             oauth_client: None,
+            quirks: Default::default(),
         }),
         zoom: None,
         rooms: vec![],

@@ -94,3 +94,9 @@ async fn invalidate_now(w: &mut TenantWorld) -> StepResult {
 async fn revoke_now(w: &mut TenantWorld, email: String) -> StepResult {
     admin_action(w, serde_json::json!({ "revoke_user_grants": email })).await
 }
+
+/// Every access token of a user expires now (the next API call with one answers 401).
+#[when(expr = "the access tokens of {string} expire")]
+async fn expire_now(w: &mut TenantWorld, email: String) -> StepResult {
+    admin_action(w, serde_json::json!({ "expire_tokens": email })).await
+}

@@ -24,6 +24,7 @@ use super::errors::{self, oauth};
 use super::state::ImpersonationRefusal;
 use crate::Simulator;
 use crate::reply::Reply;
+use crate::scenario::spec::{OutsideOuAnswer, SuspendedUserAnswer};
 use crate::server::PinnedTenant;
 use crate::tokens::{AccessGrant, Provider};
 
@@ -92,6 +93,9 @@ pub(super) async fn token(
     let now = tenant.clock.now();
     let tenant_id = tenant.id.clone();
     let google = tenant.google.as_ref().expect("matched on google");
+    if google.client_disabled {
+        return Reply::new(oauth(401, "disabled_client", "The OAuth client was disabled.")).tenant(&tenant_id, now);
+    }
     let reply = |r: Response, sub: Option<&str>| Reply::new(r).tenant(&tenant_id, now).subject(sub);
 
     let mut validation = Validation::new(Algorithm::RS256);
@@ -135,8 +139,20 @@ pub(super) async fn token(
     };
     if let Err(refusal) = refusal {
         let response = match refusal {
-            ImpersonationRefusal::UnknownUser | ImpersonationRefusal::Suspended => {
-                oauth(400, "invalid_grant", "Invalid email or User ID")
+            ImpersonationRefusal::UnknownUser => oauth(400, "invalid_grant", "Invalid email or User ID"),
+            ImpersonationRefusal::Deleted => oauth(400, "invalid_grant", "The account has been deleted"),
+            ImpersonationRefusal::Suspended => match google.quirks.suspended_user {
+                SuspendedUserAnswer::InvalidGrant => oauth(400, "invalid_grant", "Invalid email or User ID"),
+                SuspendedUserAnswer::AccessDenied => oauth(400, "access_denied", "Account restricted"),
+            },
+            ImpersonationRefusal::OutsideTrustedScope
+                if google.quirks.outside_trusted_org_unit == OutsideOuAnswer::AdminPolicyEnforced =>
+            {
+                oauth(
+                    400,
+                    "admin_policy_enforced",
+                    "Access to your account data is restricted by policies within your organization. Please contact the administrator for your organization for more information.",
+                )
             }
             ImpersonationRefusal::OutsideTrustedScope | ImpersonationRefusal::ScopeNotGranted(_) => oauth(
                 401,

@@ -172,6 +172,12 @@ pub struct GoogleState {
     pub refresh_tokens: std::collections::HashMap<String, RefreshGrant>,
     /// Users' consent answers and partial-consent scopes.
     pub consent: std::collections::HashMap<String, (crate::scenario::spec::ConsentAnswer, Option<Vec<String>>)>,
+    /// Addresses of deleted users (their impersonation answers "The account has been deleted").
+    pub deleted: BTreeSet<String>,
+    /// Answers for poorly documented cases.
+    pub quirks: crate::scenario::spec::GoogleQuirks,
+    /// The service account's OAuth client is disabled.
+    pub client_disabled: bool,
 }
 
 /// Why an impersonation is refused at the token endpoint.
@@ -179,6 +185,8 @@ pub struct GoogleState {
 pub enum ImpersonationRefusal {
     /// No such user.
     UnknownUser,
+    /// The user was deleted.
+    Deleted,
     /// The user is suspended.
     Suspended,
     /// The user is outside every trusted org unit and group.
@@ -285,6 +293,9 @@ impl GoogleState {
                 },
             },
             codes: Default::default(),
+            deleted: BTreeSet::new(),
+            quirks: ws.quirks.clone(),
+            client_disabled: ws.client_disabled,
             refresh_tokens: Default::default(),
             consent: ws.users.iter().map(|u| (u.email.clone(), (u.consent, u.consent_scopes.clone()))).collect(),
             mailboxes: ws
@@ -317,6 +328,9 @@ impl GoogleState {
     /// Whether the service account may act as `email` with `scopes`; `Ok` means a token
     /// may be issued.
     pub fn may_impersonate(&self, email: &str, scopes: &[String]) -> Result<(), ImpersonationRefusal> {
+        if self.deleted.contains(&email.to_ascii_lowercase()) {
+            return Err(ImpersonationRefusal::Deleted);
+        }
         let user = self.user(email).ok_or(ImpersonationRefusal::UnknownUser)?;
         if user.suspended {
             return Err(ImpersonationRefusal::Suspended);
@@ -476,10 +490,12 @@ impl GoogleState {
                 if self.users.len() == before {
                     return Err(format!("no user {email}"));
                 }
+                self.deleted.insert(email.clone());
                 self.calendars.retain(|c| &c.owner != email);
                 self.mailboxes.retain(|m| &m.owner != email);
                 Ok(format!("deleted {email}"))
             }
+            Action::ExpireTokens(email) => Ok(format!("{email}'s access tokens expired")),
             Action::RevokeUserGrants(email) => {
                 let mut n = 0;
                 for grant in self.refresh_tokens.values_mut().filter(|g| &g.subject == email && !g.revoked) {

@@ -99,7 +99,10 @@ pub(super) async fn authorize(
         return reply(redirect(&redirect_uri, &[("error", "invalid_scope"), ("state", &state_param)]), None);
     }
     let user = get("login_hint").to_ascii_lowercase();
+    let outside = !user.ends_with(&format!("@{}", g.domain));
     let refusal = match g.user(&user) {
+        // An internal app refuses accounts of other organizations.
+        None if outside => Some("org_internal"),
         None => Some("access_denied"),
         Some(u) if u.suspended => Some("access_denied"),
         Some(u) if !g.is_trusted(u) => Some("admin_policy_enforced"),

@@ -69,6 +69,10 @@ pub struct GoogleWorkspace {
     pub users: Vec<User>,
     /// The service account's delegation grant.
     pub app_access: AppAccess,
+    /// Answers for poorly documented cases.
+    pub quirks: spec::GoogleQuirks,
+    /// The service account's client is disabled.
+    pub client_disabled: bool,
     /// The recorder's web OAuth client, if the scenario fixed one.
     pub oauth_client: Option<spec::OAuthClientSpec>,
 }
@@ -297,6 +301,8 @@ pub enum Action {
     },
     /// A user is deleted.
     DeleteUser(String),
+    /// A user's access tokens expire now.
+    ExpireTokens(String),
     /// A user removes the recorder's access (refresh tokens revoked).
     RevokeUserGrants(String),
     /// Invalidate every outstanding Calendar sync token (the next incremental sync gets

@@ -72,9 +72,48 @@ pub struct GoogleSpec {
     /// What the recorder's service account may do in this tenant.
     #[serde(default)]
     pub app_access: AppAccessSpec,
+    /// Choices for answers the real service documents poorly (see providers.md).
+    #[serde(default)]
+    pub quirks: GoogleQuirks,
     /// The recorder's web OAuth client (user-by-user connections); generated when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oauth_client: Option<OAuthClientSpec>,
+}
+
+/// How the fake answers where Google's behaviour is not verified.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoogleQuirks {
+    /// Impersonating a suspended user: `invalid_grant` ("Invalid email or User ID", the
+    /// default) or `access_denied` ("Account restricted").
+    #[serde(default)]
+    pub suspended_user: SuspendedUserAnswer,
+    /// Impersonating a user outside the trusted org units (domain-wide delegation):
+    /// `unauthorized_client` (401, the default) or `admin_policy_enforced` (400).
+    #[serde(default)]
+    pub outside_trusted_org_unit: OutsideOuAnswer,
+}
+
+/// See [`GoogleQuirks::suspended_user`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuspendedUserAnswer {
+    /// 400 invalid_grant.
+    #[default]
+    InvalidGrant,
+    /// 400 access_denied.
+    AccessDenied,
+}
+
+/// See [`GoogleQuirks::outside_trusted_org_unit`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutsideOuAnswer {
+    /// 401 unauthorized_client.
+    #[default]
+    UnauthorizedClient,
+    /// 400 admin_policy_enforced.
+    AdminPolicyEnforced,
 }
 
 /// A web OAuth client registered with Google.
@@ -297,6 +336,9 @@ pub struct AppAccessSpec {
     /// When set, only users in these org units (or below) may be impersonated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trusted_org_units: Option<Vec<Sp<String>>>,
+    /// The service account's OAuth client was disabled by an admin (401 disabled_client).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disabled: bool,
     /// When set, users in these groups may be impersonated too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trusted_groups: Vec<Sp<String>>,
@@ -304,7 +346,13 @@ pub struct AppAccessSpec {
 
 impl Default for AppAccessSpec {
     fn default() -> Self {
-        Self { client_id: None, scopes: default_scopes(), trusted_org_units: None, trusted_groups: vec![] }
+        Self {
+            client_id: None,
+            scopes: default_scopes(),
+            trusted_org_units: None,
+            trusted_groups: vec![],
+            disabled: false,
+        }
     }
 }
 
@@ -520,6 +568,9 @@ pub struct TimelineStepSpec {
     /// An attendee answers an invitation (accepted, declined, tentative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub respond: Option<RespondSpec>,
+    /// Every access token of this user expires now (the next call answers 401).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_tokens: Option<Sp<String>>,
     /// A user is deleted from the directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_user: Option<Sp<String>>,

@@ -362,6 +362,8 @@ fn check_google(c: &mut Checker, g: &spec::GoogleSpec, start: DateTime<Utc>) -> 
         users,
         app_access: AppAccess { client_id: access.client_id.clone(), scopes, trusted_org_units, trusted_groups },
         oauth_client: g.oauth_client.clone(),
+        quirks: g.quirks.clone(),
+        client_disabled: g.app_access.disabled,
     }
 }
 
@@ -528,6 +530,9 @@ pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<A
             response: r.response,
         });
     }
+    if let Some(e) = &step.expire_tokens {
+        actions.push(Action::ExpireTokens(e.value.trim().to_ascii_lowercase()));
+    }
     if let Some(e) = &step.delete_user {
         actions.push(Action::DeleteUser(e.value.trim().to_ascii_lowercase()));
     }
@@ -555,7 +560,7 @@ pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<A
     }
     match actions.len() {
         1 => Ok(actions.remove(0)),
-        0 => Err("names no action; use one of move_user, suspend_user, unsuspend_user, revoke_scope, grant_scope, trust_org_units, fault, update_event, cancel_event, add_event, respond, delete_user, revoke_user_grants, invalidate_sync_tokens".into()),
+        0 => Err("names no action; use one of move_user, suspend_user, unsuspend_user, revoke_scope, grant_scope, trust_org_units, fault, update_event, cancel_event, add_event, respond, delete_user, expire_tokens, revoke_user_grants, invalidate_sync_tokens".into()),
         _ => Err("names more than one action; split it into separate steps".into()),
     }
 }
