@@ -491,7 +491,8 @@ async fn every_token_error_is_reachable_from_a_scenario() {
         "      org_unit: /Sales/NA\n      events:",
         "      org_unit: /Sales/NA\n      suspended: true\n      events:",
     );
-    let cases: Vec<(String, &str, Option<simulator::Action>, (u16, Value))> = vec![
+    type Case<'a> = (String, &'a str, Option<simulator::Action>, (u16, Value));
+    let cases: Vec<Case> = vec![
         (
             SCENARIO.replace("    trusted_org_units", "    disabled: true\n    trusted_org_units"),
             "nora@acme.example",

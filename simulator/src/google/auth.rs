@@ -45,11 +45,16 @@ pub fn with_caller(
     };
     let mut guard = sim.state();
     let state = &mut *guard;
+    // Refusals on a pinned path still belong to that tenant in the journal.
+    let pinned_reply = |state: &crate::State, r: Response| match pin.and_then(|p| state.tenants.get(&p.0)) {
+        Some(t) => Reply::new(r).tenant(&t.id, t.clock.now()),
+        None => Reply::new(r),
+    };
     let Some(grant) = state.tokens.get(&token).cloned() else {
-        return Reply::new(errors::invalid_credentials());
+        return pinned_reply(state, errors::invalid_credentials());
     };
     if grant.provider != Provider::Google || pin.is_some_and(|p| p.0 != grant.tenant) {
-        return Reply::new(errors::invalid_credentials());
+        return pinned_reply(state, errors::invalid_credentials());
     }
     let Some(tenant) = state.tenants.get_mut(&grant.tenant) else {
         return Reply::new(errors::invalid_credentials());
