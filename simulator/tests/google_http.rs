@@ -532,3 +532,41 @@ async fn every_token_error_is_reachable_from_a_scenario() {
         assert_eq!(answer(&yaml, sub, before).await, expected, "{sub}");
     }
 }
+
+#[tokio::test]
+async fn gmail_history_replays_new_mail_and_refuses_a_start_it_no_longer_keeps() {
+    let yaml = SCENARIO.replace(
+        "    scopes: [admin.directory.user.readonly, calendar.readonly]",
+        "    scopes: [admin.directory.user.readonly, calendar.readonly, gmail.readonly]",
+    );
+    let s = Server::start(&yaml).await;
+    let nora = s.token("acme", "nora@acme.example", GMAIL).await;
+    let gmail = format!("{}/gmail/v1/users/me", s.base("acme"));
+    let (status, profile) = s.get(&format!("{gmail}/profile"), &nora).await;
+    assert_eq!((status, profile["emailAddress"].as_str()), (200, Some("nora@acme.example")));
+    let start: u64 = profile["historyId"].as_str().unwrap().parse().unwrap();
+    let message = simulator::scenario::Message {
+        from: "buyer@globex.example".into(),
+        to: vec!["nora@acme.example".into()],
+        cc: vec![],
+        subject: "Signed contract".into(),
+        at: s.now("acme"),
+        body: "Attached.".into(),
+        labels: vec!["INBOX".into()],
+    };
+    s.sim
+        .apply(
+            "acme",
+            &simulator::Action::DeliverMail { owner: "nora@acme.example".into(), message: Box::new(message) },
+        )
+        .unwrap();
+    let (status, history) = s.get(&format!("{gmail}/history?startHistoryId={start}"), &nora).await;
+    assert_eq!(status, 200);
+    let id = history["history"][0]["messagesAdded"][0]["message"]["id"].as_str().unwrap().to_string();
+    let (_, msg) = s.get(&format!("{gmail}/messages/{id}?format=metadata&metadataHeaders=Subject"), &nora).await;
+    assert_eq!(msg["payload"]["headers"], json!([{ "name": "Subject", "value": "Signed contract" }]));
+    let (status, body) = s.get(&format!("{gmail}/history?startHistoryId=1"), &nora).await;
+    assert_eq!((status, body["error"]["errors"][0]["reason"].as_str()), (404, Some("notFound")));
+    let (status, body) = s.get(&format!("{}/gmail/v1/users/eve@acme.example/messages", s.base("acme")), &nora).await;
+    assert_eq!((status, body["error"]["message"].as_str()), (403, Some("Delegation denied for nora@acme.example")));
+}

@@ -188,3 +188,16 @@ async fn rate_limits_carry_zooms_headers_and_missing_scopes_are_4711() {
         )
     );
 }
+
+#[tokio::test]
+async fn a_user_level_app_reads_only_its_own_user_and_gets_code_200_for_others() {
+    let z = Zoom::start(
+        &SCENARIO.replace("  client_id: cid", "  scopes: [user:read, user:read:settings]\n  client_id: cid"),
+    )
+    .await;
+    let t = z.token().await;
+    assert_eq!(z.get("/v2/users/me", &t).await.0, 200);
+    assert_eq!(z.get("/v2/users/nora@acme.example/settings", &t).await.0, 200, "nora is the account owner");
+    let (status, body, _) = z.get("/v2/users/sam@acme.example", &t).await;
+    assert_eq!((status, body), (400, json!({ "code": 200, "message": "No permission." })));
+}

@@ -496,6 +496,20 @@ impl GoogleState {
                 Ok(format!("deleted {email}"))
             }
             Action::ExpireTokens(email) => Ok(format!("{email}'s access tokens expired")),
+            Action::DeliverMail { owner, message } => {
+                let mailbox =
+                    self.mailboxes.iter_mut().find(|m| &m.owner == owner).ok_or(format!("no mailbox {owner}"))?;
+                mailbox.history_id += 1;
+                let id = hex(rng, 16);
+                let subject = message.subject.clone();
+                mailbox.messages.push(MessageRecord {
+                    thread_id: id.clone(),
+                    id,
+                    history_id: mailbox.history_id,
+                    message: (**message).clone(),
+                });
+                Ok(format!("{owner} received mail {subject:?}"))
+            }
             Action::RevokeUserGrants(email) => {
                 let mut n = 0;
                 for grant in self.refresh_tokens.values_mut().filter(|g| &g.subject == email && !g.revoked) {

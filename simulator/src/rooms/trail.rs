@@ -50,6 +50,8 @@ pub struct JoinContext {
     pub zoom_waiting_room: bool,
     /// Zoom: the recorder's app is installed (auto-grants local recording).
     pub zoom_app_installed: bool,
+    /// Zoom: participants may join before the host (meeting or host setting).
+    pub zoom_join_before_host: bool,
 }
 
 /// What the join produced.
@@ -118,6 +120,7 @@ impl JoinContext {
             host_local_recording: None,
             zoom_waiting_room: false,
             zoom_app_installed: false,
+            zoom_join_before_host: true,
         };
         if let (RoomProvider::Zoom, Some(zoom)) = (provider, &t.scenario.zoom) {
             ctx.zoom_app_installed = zoom.recorder_app_installed;
@@ -125,6 +128,7 @@ impl JoinContext {
                 let host = zoom.users.iter().find(|u| u.email.value.eq_ignore_ascii_case(m.host.value.trim()));
                 ctx.host_local_recording = host.map(|h| h.local_recording);
                 ctx.zoom_waiting_room = m.waiting_room.or(host.map(|h| h.waiting_room)).unwrap_or(false);
+                ctx.zoom_join_before_host = m.join_before_host.or(host.map(|h| h.join_before_host)).unwrap_or(false);
             }
         }
         ctx
@@ -163,6 +167,12 @@ pub fn join(ctx: &JoinContext, _bot_name: &str, authenticated: bool, now: DateTi
     };
     match ctx.provider {
         RoomProvider::Zoom => {
+            // Before the host arrives, a meeting without join-before-host keeps everyone
+            // waiting; a host who never comes times the bot out.
+            if !room.host_present && !ctx.zoom_join_before_host {
+                step(&mut trail, "waiting_room");
+                return done(fatal(trail, "waiting_room_timeout_exceeded"), "none");
+            }
             if room.waiting_room || ctx.zoom_waiting_room {
                 trail = match wait(trail) {
                     Ok(t) => t,
@@ -244,6 +254,7 @@ mod tests {
             host_local_recording: None,
             zoom_waiting_room: false,
             zoom_app_installed: false,
+            zoom_join_before_host: true,
         };
         edit(&mut ctx);
         assert_eq!(labels(&join(&ctx, "Recorder", authenticated, Utc::now())), expected, "{link}");
@@ -300,6 +311,21 @@ mod tests {
             "joining, waiting_room, fatal(waiting_room_timeout_exceeded)",
         );
         check(zoom, |c| c.room.exists = false, false, "joining, fatal(meeting_not_found)");
+        check(
+            zoom,
+            |c| {
+                c.room.host_present = false;
+                c.zoom_join_before_host = false
+            },
+            false,
+            "joining, waiting_room, fatal(waiting_room_timeout_exceeded)",
+        );
+        check(
+            zoom,
+            |c| c.room.host_present = false,
+            false,
+            "joining, in_call_not_recording, recording_permission_allowed, in_call_recording",
+        );
         check(teams, |c| c.room.captcha = true, false, "joining, fatal(blocked_by_captcha)");
         check(teams, |c| c.room.captcha = true, true, "joining, in_call_not_recording, in_call_recording");
         check(teams, |c| c.room.anonymous_join = false, false, "joining, fatal(login_required)");

@@ -303,6 +303,13 @@ pub enum Action {
     DeleteUser(String),
     /// A user's access tokens expire now.
     ExpireTokens(String),
+    /// A message arrives in a mailbox.
+    DeliverMail {
+        /// Mailbox owner.
+        owner: String,
+        /// The message.
+        message: Box<Message>,
+    },
     /// A user removes the recorder's access (refresh tokens revoked).
     RevokeUserGrants(String),
     /// Invalidate every outstanding Calendar sync token (the next incremental sync gets

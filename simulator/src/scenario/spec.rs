@@ -568,6 +568,9 @@ pub struct TimelineStepSpec {
     /// An attendee answers an invitation (accepted, declined, tentative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub respond: Option<RespondSpec>,
+    /// A message arrives in a user's mailbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deliver_mail: Option<DeliverMailSpec>,
     /// Every access token of this user expires now (the next call answers 401).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_tokens: Option<Sp<String>>,
@@ -590,6 +593,16 @@ pub struct AddEventSpec {
     pub owner: Sp<String>,
     /// The event, as under `events:`.
     pub event: EventSpec,
+}
+
+/// Arguments of `deliver_mail`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverMailSpec {
+    /// Whose mailbox.
+    pub owner: Sp<String>,
+    /// The message, as under `mail:` (its `at` is when it was sent).
+    pub message: MessageSpec,
 }
 
 /// Arguments of `respond`.

@@ -530,6 +530,28 @@ pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<A
             response: r.response,
         });
     }
+    if let Some(d) = &step.deliver_mail {
+        let m = &d.message;
+        let owner = d.owner.value.trim().to_ascii_lowercase();
+        let from = m.from.value.trim().to_ascii_lowercase();
+        let labels = if m.labels.is_empty() {
+            vec![if from == owner { "SENT".into() } else { "INBOX".into() }]
+        } else {
+            m.labels.clone()
+        };
+        actions.push(Action::DeliverMail {
+            message: Box::new(super::Message {
+                from,
+                to: m.to.iter().map(|t| t.value.trim().to_ascii_lowercase()).collect(),
+                cc: m.cc.iter().map(|t| t.value.trim().to_ascii_lowercase()).collect(),
+                subject: m.subject.clone(),
+                at: parse_instant(&m.at.value, start).map_err(|e| format!("deliver_mail.message.at: {e}"))?,
+                body: m.body.clone(),
+                labels,
+            }),
+            owner,
+        });
+    }
     if let Some(e) = &step.expire_tokens {
         actions.push(Action::ExpireTokens(e.value.trim().to_ascii_lowercase()));
     }
@@ -560,7 +582,7 @@ pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<A
     }
     match actions.len() {
         1 => Ok(actions.remove(0)),
-        0 => Err("names no action; use one of move_user, suspend_user, unsuspend_user, revoke_scope, grant_scope, trust_org_units, fault, update_event, cancel_event, add_event, respond, delete_user, expire_tokens, revoke_user_grants, invalidate_sync_tokens".into()),
+        0 => Err("names no action; use one of move_user, suspend_user, unsuspend_user, revoke_scope, grant_scope, trust_org_units, fault, update_event, cancel_event, add_event, respond, delete_user, expire_tokens, deliver_mail, revoke_user_grants, invalidate_sync_tokens".into()),
         _ => Err("names more than one action; split it into separate steps".into()),
     }
 }

@@ -47,6 +47,7 @@ fn with_account(
     pin: Option<&PinnedTenant>,
     headers: &HeaderMap,
     scope: &str,
+    target: Option<&str>,
     f: impl FnOnce(&ZoomState) -> Response,
 ) -> Reply {
     let token = headers
@@ -70,7 +71,19 @@ fn with_account(
         return reply(error(401, 124, "Access token is expired."));
     }
     if !grant.scopes.contains(scope) {
-        return reply(error(400, 4711, &format!("Invalid access token, does not contain scopes:[{scope}].")));
+        // A user-level scope (without `:admin`) reads only the account owner's own data.
+        let user_level = scope.strip_suffix(":admin").is_some_and(|s| grant.scopes.contains(s));
+        let own = |z: &ZoomState, t: &str| {
+            t == "me" || z.users.first().is_some_and(|u| u.id == t || u.email.eq_ignore_ascii_case(t))
+        };
+        let allowed = user_level && tenant.zoom.as_ref().is_some_and(|z| target.is_some_and(|t| own(z, t)));
+        if !allowed {
+            return reply(if user_level {
+                error(400, 200, "No permission.")
+            } else {
+                error(400, 4711, &format!("Invalid access token, does not contain scopes:[{scope}]."))
+            });
+        }
     }
     let mut delay = None;
     if let Some(fault) = tenant.faults.take("zoom", None, now) {
@@ -121,7 +134,7 @@ pub(super) async fn list_users(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Reply {
-    with_account(&sim, pin.as_deref(), &headers, "user:read:list_users:admin", |z| {
+    with_account(&sim, pin.as_deref(), &headers, "user:read:list_users:admin", None, |z| {
         let status = q.get("status").map(String::as_str).unwrap_or("active");
         let size = match q.get("page_size").map(|s| s.parse::<usize>()) {
             None => 30,
@@ -156,7 +169,7 @@ pub(super) async fn get_user(
     headers: HeaderMap,
     Path(user_id): Path<String>,
 ) -> Reply {
-    with_account(&sim, pin.as_deref(), &headers, "user:read:admin", |z| match z.user(&user_id) {
+    with_account(&sim, pin.as_deref(), &headers, "user:read:admin", Some(&user_id), |z| match z.user(&user_id) {
         Some(u) => Json(user_json(u)).into_response(),
         None => error(404, 1001, &format!("User does not exist: {user_id}.")),
     })
@@ -168,7 +181,7 @@ pub(super) async fn user_settings(
     headers: HeaderMap,
     Path(user_id): Path<String>,
 ) -> Reply {
-    with_account(&sim, pin.as_deref(), &headers, "user:read:settings:admin", |z| {
+    with_account(&sim, pin.as_deref(), &headers, "user:read:settings:admin", Some(&user_id), |z| {
         match z.user(&user_id) {
         Some(u) => Json(json!({
             "schedule_meeting": { "host_video": true, "participants_video": true, "join_before_host": u.join_before_host },
@@ -197,7 +210,7 @@ pub(super) async fn get_meeting(
     headers: HeaderMap,
     Path(meeting_id): Path<String>,
 ) -> Reply {
-    with_account(&sim, pin.as_deref(), &headers, "meeting:read:admin", |z| {
+    with_account(&sim, pin.as_deref(), &headers, "meeting:read:admin", None, |z| {
         let Some(m) = meeting_id.parse::<u64>().ok().and_then(|id| z.meetings.iter().find(|m| m.id == id)) else {
             return error(404, 3001, &format!("Meeting does not exist: {meeting_id}."));
         };
