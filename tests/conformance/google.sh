@@ -24,28 +24,38 @@ fi
 PY="$VENV/bin/python"
 
 WORK=$(mktemp -d)
-PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-"$TENANTSIM" serve scenarios/missing-ou-permissions.yaml --listen "127.0.0.1:$PORT" \
-  --manifest "$WORK/manifest.json" --credentials-dir "$WORK/credentials" > "$WORK/serve.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-for _ in $(seq 1 150); do
-  if [ -f "$WORK/manifest.json" ] && "$PY" -c "import requests,sys; sys.exit(requests.get('http://127.0.0.1:$PORT/_sim/health', timeout=1).status_code != 200)" 2>/dev/null; then
-    break
-  fi
-  sleep 0.2
-done
+# serve SCENARIO NAME: starts tenantsim on a free loopback port with its manifest at
+# $WORK/NAME.json and waits (at most 30 s) until the admin API answers.
+serve() {
+  local port
+  port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  "$TENANTSIM" serve "$1" --listen "127.0.0.1:$port" --manifest "$WORK/$2.json" \
+    --credentials-dir "$WORK/$2-credentials" > "$WORK/$2-serve.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 150); do
+    if [ -f "$WORK/$2.json" ] && "$PY" -c "import requests,sys; sys.exit(requests.get('http://127.0.0.1:$port/_sim/health', timeout=1).status_code != 200)" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "tenantsim did not start for $1:"; cat "$WORK/$2-serve.log"; return 1
+}
+
+serve scenarios/missing-ou-permissions.yaml flow
+serve tests/conformance/conformance.yaml client
 
 passed=0
 failed=0
-if "$PY" examples/google_client_flow.py --manifest "$WORK/manifest.json" | tee "$WORK/flow.log"; then :; fi
+if "$PY" examples/google_client_flow.py --manifest "$WORK/flow.json" | tee "$WORK/flow.log"; then :; fi
 flow=$(tail -n 1 "$WORK/flow.log")
 passed=$((passed + $(echo "$flow" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed$/\1/')))
 failed=$((failed + $(echo "$flow" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed$/\2/')))
 
 # The timeline: at +10m Elena is moved into the trusted org unit; google-auth then gets a token.
-if "$PY" - "$WORK/manifest.json" <<'PY'
+if "$PY" - "$WORK/flow.json" <<'PY'
 import json, sys, requests
 from google.auth.transport.requests import AuthorizedSession, Request
 from google.auth.exceptions import RefreshError
@@ -72,18 +82,7 @@ PY
 then passed=$((passed + 1)); else failed=$((failed + 1)); echo "  FAIL  the timeline check"; fi
 
 # google-api-python-client against a second tenant with mail.
-PORT2=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-"$TENANTSIM" serve tests/conformance/conformance.yaml --listen "127.0.0.1:$PORT2" \
-  --manifest "$WORK/manifest2.json" --credentials-dir "$WORK/credentials2" > "$WORK/serve2.log" 2>&1 &
-SERVER2=$!
-trap 'kill $SERVER $SERVER2 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 150); do
-  if [ -f "$WORK/manifest2.json" ] && "$PY" -c "import requests,sys; sys.exit(requests.get('http://127.0.0.1:$PORT2/_sim/health', timeout=1).status_code != 200)" 2>/dev/null; then
-    break
-  fi
-  sleep 0.2
-done
-if "$PY" tests/conformance/google_api_client.py --manifest "$WORK/manifest2.json" | tee "$WORK/client.log"; then :; fi
+if "$PY" tests/conformance/google_api_client.py --manifest "$WORK/client.json" | tee "$WORK/client.log"; then :; fi
 line=$(tail -n 1 "$WORK/client.log")
 passed=$((passed + $(echo "$line" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed$/\1/')))
 failed=$((failed + $(echo "$line" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed$/\2/')))
