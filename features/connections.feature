@@ -91,3 +91,18 @@ Feature: Connecting Google Workspace company-wide or user-by-user
     And the page shows the banner "members_not_connected" with count 2
     And "elena.east@acme.example" has the warning "not_connected" saying "a reminder email can be sent"
     And the engine has imported 1 meeting
+
+  @DC-10
+  Scenario Outline: Consent refused by the organization's policies leaves the member unconnected
+    Given the org units:
+      | path |
+      | /IT  |
+    And the app is trusted only for org units "/IT"
+    And the company switches Google Workspace to user-by-user
+    When "<who>" connects their Google account
+    Then the connection is refused with "<error>"
+
+    Examples:
+      | who                   | error                 |
+      | pat.park@acme.example | admin_policy_enforced |
+      | guest@globex.example  | org_internal          |
