@@ -53,6 +53,8 @@ pub struct TenantWorld {
     pub live: Option<Live>,
     /// Why the last connection attempt was refused, if it was.
     pub last_connection_error: Option<String>,
+    /// The last direct provider call's answer.
+    pub last_answer: Option<crate::steps::provider::ProviderAnswer>,
 }
 
 impl std::fmt::Debug for TenantWorld {
@@ -66,7 +68,13 @@ impl std::fmt::Debug for TenantWorld {
 
 impl TenantWorld {
     fn new() -> Self {
-        Self { spec: None, settings: CompanySettings::default(), live: None, last_connection_error: None }
+        Self {
+            spec: None,
+            settings: CompanySettings::default(),
+            live: None,
+            last_connection_error: None,
+            last_answer: None,
+        }
     }
 
     /// The spec being declared; fails once the tenant has started, since a running

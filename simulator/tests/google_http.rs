@@ -570,3 +570,19 @@ async fn gmail_history_replays_new_mail_and_refuses_a_start_it_no_longer_keeps()
     let (status, body) = s.get(&format!("{}/gmail/v1/users/eve@acme.example/messages", s.base("acme")), &nora).await;
     assert_eq!((status, body["error"]["message"].as_str()), (403, Some("Delegation denied for nora@acme.example")));
 }
+
+#[tokio::test]
+async fn deleted_users_are_listed_only_with_show_deleted() {
+    let s = Server::start(SCENARIO).await;
+    s.sim.apply("acme", &simulator::Action::DeleteUser("eve@acme.example".into())).unwrap();
+    let ada = s.token("acme", "ada@acme.example", DIR).await;
+    let users = format!("{}/admin/directory/v1/users?customer=my_customer", s.base("acme"));
+    let (_, active) = s.get(&users, &ada).await;
+    let emails: Vec<&str> =
+        active["users"].as_array().unwrap().iter().map(|u| u["primaryEmail"].as_str().unwrap()).collect();
+    assert_eq!(emails, ["ada@acme.example", "nora@acme.example"]);
+    let (_, deleted) = s.get(&format!("{users}&showDeleted=true"), &ada).await;
+    assert_eq!(deleted["users"][0]["primaryEmail"], "eve@acme.example");
+    assert_eq!(deleted["users"][0]["deletionTime"], "2025-03-10T09:00:00.000Z");
+    assert_eq!(deleted["users"].as_array().unwrap().len(), 1);
+}

@@ -7,6 +7,7 @@ pub mod faults;
 pub mod journal;
 pub mod mail;
 pub mod page;
+pub mod provider;
 pub mod recording;
 pub mod tenant;
 pub mod time;
@@ -21,6 +22,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("journal", include_str!("journal.rs")),
     ("recording", include_str!("recording.rs")),
     ("mail", include_str!("mail.rs")),
+    ("provider", include_str!("provider.rs")),
 ];
 
 use cucumber::gherkin::Step;

@@ -71,12 +71,16 @@ pub(super) async fn list_users(
                 );
             }
         };
+        // `showDeleted=true` lists the deleted users instead of the active ones.
+        let show_deleted = q.get("showDeleted").is_some_and(|v| v == "true");
+        let pool: Vec<&DirectoryUser> =
+            if show_deleted { g.deleted_users.iter().map(|(u, _)| u).collect() } else { g.users.iter().collect() };
         let mut users: Vec<&DirectoryUser> = match q.get("query") {
             Some(text) => match UserQuery::parse(text) {
-                Ok(query) => g.users.iter().filter(|u| query.matches(u)).collect(),
+                Ok(query) => pool.into_iter().filter(|u| query.matches(u)).collect(),
                 Err(message) => return errors::invalid_parameter("query", &message),
             },
-            None => g.users.iter().collect(),
+            None => pool,
         };
         let order = q.get("orderBy").map(String::as_str).unwrap_or("email");
         match order {
@@ -91,7 +95,7 @@ pub(super) async fn list_users(
             users.reverse();
         }
         let fingerprint = format!(
-            "users|{}|{}|{}|{}",
+            "users|{show_deleted}|{}|{}|{}|{}",
             customer.or(domain).unwrap_or_default(),
             q.get("query").map(String::as_str).unwrap_or_default(),
             order,
@@ -109,7 +113,18 @@ pub(super) async fn list_users(
         let body = UsersPage {
             kind: "admin#directory#users",
             etag: etag(&fingerprint),
-            users: page.iter().map(|u| UserResource::of(g, u)).collect(),
+            users: page
+                .iter()
+                .map(|u| {
+                    let mut r = UserResource::of(g, u);
+                    r.deletion_time = g
+                        .deleted_users
+                        .iter()
+                        .find(|(d, _)| d.id == u.id)
+                        .map(|(_, t)| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+                    r
+                })
+                .collect(),
             next_page_token: next,
         };
         Json(body).into_response()
@@ -222,6 +237,8 @@ struct UserResource<'a> {
     is_enrolled_in2_sv: bool,
     is_enforced_in2_sv: bool,
     include_in_global_address_list: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deletion_time: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -266,6 +283,7 @@ impl<'a> UserResource<'a> {
             is_enrolled_in2_sv: false,
             is_enforced_in2_sv: false,
             include_in_global_address_list: true,
+            deletion_time: None,
         }
     }
 }

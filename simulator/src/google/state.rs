@@ -174,6 +174,8 @@ pub struct GoogleState {
     pub consent: std::collections::HashMap<String, (crate::scenario::spec::ConsentAnswer, Option<Vec<String>>)>,
     /// Addresses of deleted users (their impersonation answers "The account has been deleted").
     pub deleted: BTreeSet<String>,
+    /// Deleted users' records, with when they were deleted (`showDeleted=true`).
+    pub deleted_users: Vec<(DirectoryUser, DateTime<Utc>)>,
     /// Answers for poorly documented cases.
     pub quirks: crate::scenario::spec::GoogleQuirks,
     /// The service account's OAuth client is disabled.
@@ -294,6 +296,7 @@ impl GoogleState {
             },
             codes: Default::default(),
             deleted: BTreeSet::new(),
+            deleted_users: Vec::new(),
             quirks: ws.quirks.clone(),
             client_disabled: ws.client_disabled,
             refresh_tokens: Default::default(),
@@ -485,11 +488,10 @@ impl GoogleState {
                 }
             }
             Action::DeleteUser(email) => {
-                let before = self.users.len();
-                self.users.retain(|u| &u.email != email);
-                if self.users.len() == before {
+                let Some(index) = self.users.iter().position(|u| &u.email == email) else {
                     return Err(format!("no user {email}"));
-                }
+                };
+                self.deleted_users.push((self.users.remove(index), at));
                 self.deleted.insert(email.clone());
                 self.calendars.retain(|c| &c.owner != email);
                 self.mailboxes.retain(|m| &m.owner != email);
