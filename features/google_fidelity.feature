@@ -69,3 +69,10 @@ Feature: Google Workspace answers like Google
     Then Google answers 200
     When the recorder calls GET "/admin/directory/v1/customer/my_customer/orgunits?type=all" as "ada.admin@acme.example" with scope "admin.directory.orgunit.readonly"
     Then Google answers 401 with reason "unauthorized_client"
+
+  Scenario: A fault can target one endpoint while the rest of the API works
+    Given "/calendar/v3/users/me/calendarList" answers 503 for the next 1 call
+    When the recorder calls GET "/calendar/v3/calendars/primary/events" as "nora.north@acme.example" with scope "calendar.readonly"
+    Then Google answers 200
+    When the recorder calls GET "/calendar/v3/users/me/calendarList" as "nora.north@acme.example" with scope "calendar.readonly"
+    Then Google answers 503 with reason "backendError"

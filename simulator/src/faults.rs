@@ -50,6 +50,10 @@ pub struct FaultRule {
     /// the provider's rate-limit answer until the bucket refills on virtual time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<Quota>,
+    /// Only calls whose path (without the `/t/{tenant}` pin) starts with this, e.g.
+    /// `/calendar/v3/users/me/calendarList`: one endpoint rather than the whole API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 /// A token bucket: `capacity` calls, refilled at `per_minute` calls a minute.
@@ -170,11 +174,12 @@ impl FaultPlan {
 
     /// Runs a call to `api` acting as `user` at `now` through the rules: the first rule
     /// that fires says what to answer; counted rules use up one failure.
-    pub fn take(&mut self, api: &str, user: Option<&str>, now: DateTime<Utc>) -> Option<InjectedFault> {
+    pub fn take(&mut self, api: &str, path: &str, user: Option<&str>, now: DateTime<Utc>) -> Option<InjectedFault> {
         let mut fired = None;
         for (index, entry) in self.rules.iter_mut().enumerate() {
             let r = &entry.rule;
             let matches = r.api == api
+                && r.path.as_deref().is_none_or(|p| path.starts_with(p))
                 && r.user.as_deref().is_none_or(|u| Some(u) == user)
                 && r.from.is_none_or(|f| now >= f)
                 && r.until.is_none_or(|u| now < u)
@@ -257,10 +262,10 @@ mod tests {
         let now = Utc::now();
         let mut plan = FaultPlan::default();
         plan.add(rule(Some(2)));
-        assert!(plan.take("calendar", None, now).is_some());
-        assert!(plan.take("directory", None, now).is_none());
-        assert!(plan.take("calendar", Some("a@x"), now).is_some());
-        assert!(plan.take("calendar", None, now).is_none());
+        assert!(plan.take("calendar", "/x", None, now).is_some());
+        assert!(plan.take("directory", "/x", None, now).is_none());
+        assert!(plan.take("calendar", "/x", Some("a@x"), now).is_some());
+        assert!(plan.take("calendar", "/x", None, now).is_none());
         assert!(plan.rules().is_empty());
     }
 
@@ -269,24 +274,24 @@ mod tests {
         let now = Utc::now();
         let mut plan = FaultPlan::default();
         plan.add(FaultRule { after: Some(2), ..rule(Some(1)) });
-        assert!(plan.take("calendar", None, now).is_none());
-        assert!(plan.take("calendar", None, now).is_none());
-        assert_eq!(plan.take("calendar", None, now).map(|f| f.status), Some(503), "the third call fails");
-        assert!(plan.take("calendar", None, now).is_none());
+        assert!(plan.take("calendar", "/x", None, now).is_none());
+        assert!(plan.take("calendar", "/x", None, now).is_none());
+        assert_eq!(plan.take("calendar", "/x", None, now).map(|f| f.status), Some(503), "the third call fails");
+        assert!(plan.take("calendar", "/x", None, now).is_none());
 
         let mut plan = FaultPlan::default();
         let quota = Quota { capacity: 2, per_minute: 60, per: QuotaScope::User };
         plan.add(FaultRule { api: "calendar".into(), quota: Some(quota), ..Default::default() });
-        assert!(plan.take("calendar", Some("a"), now).is_none());
-        assert!(plan.take("calendar", Some("a"), now).is_none());
-        let refused = plan.take("calendar", Some("a"), now).expect("the bucket is empty");
+        assert!(plan.take("calendar", "/x", Some("a"), now).is_none());
+        assert!(plan.take("calendar", "/x", Some("a"), now).is_none());
+        let refused = plan.take("calendar", "/x", Some("a"), now).expect("the bucket is empty");
         assert_eq!(
             (refused.status, refused.reason.as_deref(), refused.retry_after),
             (403, Some("userRateLimitExceeded"), Some(1))
         );
-        assert!(plan.take("calendar", Some("b"), now).is_none(), "another user has their own bucket");
+        assert!(plan.take("calendar", "/x", Some("b"), now).is_none(), "another user has their own bucket");
         assert!(
-            plan.take("calendar", Some("a"), now + chrono::Duration::seconds(1)).is_none(),
+            plan.take("calendar", "/x", Some("a"), now + chrono::Duration::seconds(1)).is_none(),
             "refilled after a second"
         );
     }
@@ -296,10 +301,10 @@ mod tests {
         let now = Utc::now();
         let mut plan = FaultPlan::default();
         plan.add(FaultRule { user: Some("a@x".into()), until: Some(now), ..rule(None) });
-        assert!(plan.take("calendar", Some("a@x"), now).is_none(), "until is exclusive");
+        assert!(plan.take("calendar", "/x", Some("a@x"), now).is_none(), "until is exclusive");
         plan.add(FaultRule { user: Some("a@x".into()), from: Some(now), ..rule(None) });
-        assert!(plan.take("calendar", Some("b@x"), now).is_none());
-        assert!(plan.take("calendar", Some("a@x"), now).is_some());
-        assert!(plan.take("calendar", Some("a@x"), now).is_some(), "uncounted rules persist");
+        assert!(plan.take("calendar", "/x", Some("b@x"), now).is_none());
+        assert!(plan.take("calendar", "/x", Some("a@x"), now).is_some());
+        assert!(plan.take("calendar", "/x", Some("a@x"), now).is_some(), "uncounted rules persist");
     }
 }

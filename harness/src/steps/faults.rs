@@ -61,3 +61,16 @@ async fn quota(w: &mut TenantWorld, api: Api, capacity: u32, per_minute: u32, pe
 async fn slow(w: &mut TenantWorld, api: Api, ms: u64) -> StepResult {
     add_fault(w, json!({ "api": api.0, "latency_ms": ms })).await
 }
+
+/// The next N calls to one endpoint (a path prefix like `/calendar/v3/users/me/calendarList`) answer this status; the rest of the API works.
+#[given(expr = "{string} answers {int} for the next {int} call(s)")]
+async fn endpoint_fails(w: &mut TenantWorld, path: String, status: u16, count: u32) -> StepResult {
+    let api = match path.split('/').nth(1) {
+        Some("calendar") => "calendar",
+        Some("admin") => "directory",
+        Some("gmail") => "gmail",
+        Some("token") => "token",
+        _ => return Err(format!("{path} is not a Google API path (/calendar/…, /admin/…, /gmail/…, /token)")),
+    };
+    add_fault(w, json!({ "api": api, "path": path, "status": status, "count": count })).await
+}

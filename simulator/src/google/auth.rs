@@ -37,6 +37,7 @@ pub fn with_caller(
     sim: &Simulator,
     pin: Option<&PinnedTenant>,
     headers: &HeaderMap,
+    path: &str,
     need: &Requirement,
     f: impl FnOnce(&mut GoogleState, &Caller) -> Response,
 ) -> Reply {
@@ -69,7 +70,7 @@ pub fn with_caller(
         return reply(errors::insufficient_scopes(need.service, need.method));
     }
     let mut delay = None;
-    if let Some(fault) = tenant.faults.take(need.api, grant.subject.as_deref(), now) {
+    if let Some(fault) = tenant.faults.take(need.api, path, grant.subject.as_deref(), now) {
         delay = fault.latency_ms;
         if fault.drop_connection {
             return reply(crate::faults::dropped_connection()).delayed(delay);

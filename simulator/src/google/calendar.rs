@@ -48,8 +48,9 @@ pub(super) async fn calendar_list(
     State(sim): State<Simulator>,
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, &CALENDAR_LIST, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &CALENDAR_LIST, |g, caller| {
         let owner = caller.subject.clone().unwrap_or_else(|| g.service_account.client_email.clone());
         let items: Vec<Value> = g
             .calendars_of(&owner)
@@ -92,10 +93,11 @@ pub(super) async fn list_events(
     State(sim): State<Simulator>,
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Path(calendar_id): Path<String>,
     Query(q): Params,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, &EVENTS, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &EVENTS, |g, caller| {
         let owner = caller.subject.clone().unwrap_or_else(|| g.service_account.client_email.clone());
         let (change_seq, epoch) = (g.change_seq, g.sync_epoch);
         let Some(calendar) = find_calendar(g, &owner, &calendar_id) else {
@@ -311,9 +313,10 @@ pub(super) async fn get_event(
     State(sim): State<Simulator>,
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Path((calendar_id, event_id)): Path<(String, String)>,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, &EVENTS, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &EVENTS, |g, caller| {
         let owner = caller.subject.clone().unwrap_or_default();
         let found = find_calendar(g, &owner, &calendar_id)
             .and_then(|c| c.events.iter().find(|e| e.id == event_id).map(|e| (c, e)));

@@ -44,9 +44,10 @@ pub(super) async fn list_users(
     State(sim): State<Simulator>,
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Query(q): Params,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, &USERS, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &USERS, |g, caller| {
         if !is_admin(g, caller) {
             return errors::not_authorized();
         }
@@ -135,9 +136,10 @@ pub(super) async fn get_user(
     State(sim): State<Simulator>,
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Path(user_key): Path<String>,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, &USERS, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &USERS, |g, caller| {
         if !is_admin(g, caller) {
             return errors::not_authorized();
         }
@@ -152,10 +154,11 @@ pub(super) async fn list_org_units(
     State(sim): State<Simulator>,
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Path(customer): Path<String>,
     Query(q): Params,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, &ORG_UNITS, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &ORG_UNITS, |g, caller| {
         if !is_admin(g, caller) || (customer != "my_customer" && customer != g.customer_id) {
             return errors::not_authorized();
         }

@@ -80,9 +80,10 @@ pub(super) async fn profile(
     State(sim): State<Simulator>,
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Path(user_id): Path<String>,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, &MAIL, |g, caller| match mailbox(g, caller, &user_id) {
+    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &MAIL, |g, caller| match mailbox(g, caller, &user_id) {
         Ok(mb) => Json(json!({
             "emailAddress": mb.owner,
             "messagesTotal": mb.messages.len(),
@@ -131,12 +132,13 @@ pub(super) async fn list_messages(
     State(sim): State<Simulator>,
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Path(user_id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Reply {
     let q = params(raw);
     let metadata_scope = metadata_only(&headers, &sim);
-    with_caller(&sim, pin.as_deref(), &headers, &MAIL, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &MAIL, |g, caller| {
         let mb = match mailbox(g, caller, &user_id) {
             Ok(mb) => mb,
             Err(r) => return r,
@@ -192,12 +194,13 @@ pub(super) async fn get_message(
     State(sim): State<Simulator>,
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Path((user_id, id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Reply {
     let q = params(raw);
     let metadata_scope = metadata_only(&headers, &sim);
-    with_caller(&sim, pin.as_deref(), &headers, &MAIL, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &MAIL, |g, caller| {
         let mb = match mailbox(g, caller, &user_id) {
             Ok(mb) => mb,
             Err(r) => return r,
@@ -274,11 +277,12 @@ pub(super) async fn list_history(
     State(sim): State<Simulator>,
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
+    uri: axum::http::Uri,
     Path(user_id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Reply {
     let q: HashMap<String, String> = params(raw).into_iter().collect();
-    with_caller(&sim, pin.as_deref(), &headers, &MAIL, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &MAIL, |g, caller| {
         let mb = match mailbox(g, caller, &user_id) {
             Ok(mb) => mb,
             Err(r) => return r,

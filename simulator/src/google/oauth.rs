@@ -163,7 +163,7 @@ pub(super) async fn token(
         return reply(response, sub.as_deref());
     }
     let mut delay = None;
-    if let Some(fault) = tenant.faults.take("token", sub.as_deref(), now) {
+    if let Some(fault) = tenant.faults.take("token", "/token", sub.as_deref(), now) {
         delay = fault.latency_ms;
         if fault.drop_connection {
             return reply(crate::faults::dropped_connection(), sub.as_deref()).delayed(delay);

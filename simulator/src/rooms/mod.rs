@@ -126,7 +126,7 @@ async fn join_room(
     let tenant_id = pin.0.0.clone();
     let result = sim.with_tenant(&tenant_id, |t, _| {
         let now = t.clock.now();
-        if let Some(fault) = t.faults.take("rooms", None, now)
+        if let Some(fault) = t.faults.take("rooms", "/rooms/join", None, now)
             && fault.status >= 400
         {
             return Ok((now, Err(fault.status)));

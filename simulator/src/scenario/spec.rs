@@ -686,6 +686,9 @@ pub struct FaultSpec {
     /// Drop the connection mid-body instead of answering with `status`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub drop_connection: bool,
+    /// Only calls to paths starting with this (one endpoint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     /// Let this many matching calls through first ("the Nth call fails").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<u32>,

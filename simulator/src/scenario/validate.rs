@@ -702,6 +702,7 @@ fn fault_rule(f: &FaultSpec, start: DateTime<Utc>) -> Result<FaultRule, FaultPro
         until,
         drop_connection: f.drop_connection,
         after: f.after,
+        path: f.path.clone(),
         latency_ms: f.latency_ms,
         quota: f.quota.clone(),
     })

@@ -86,7 +86,7 @@ fn with_account(
         }
     }
     let mut delay = None;
-    if let Some(fault) = tenant.faults.take("zoom", None, now) {
+    if let Some(fault) = tenant.faults.take("zoom", "/v2/", None, now) {
         delay = fault.latency_ms;
         if fault.status >= 400 || fault.drop_connection {
             let status = if fault.status >= 400 { fault.status } else { 500 };

@@ -67,7 +67,7 @@ pub(super) async fn token(
         Some((id, secret)) if id == zoom.client_id && secret == zoom.client_secret => {}
         _ => return reply(token_error("Invalid client_id or client_secret", "invalid_client")),
     }
-    if let Some(fault) = tenant.faults.take("zoom_token", None, now) {
+    if let Some(fault) = tenant.faults.take("zoom_token", "/oauth/token", None, now) {
         return reply(super::api::fault_response(fault.status, fault.retry_after));
     }
     let scope = zoom.scopes.join(" ");
