@@ -67,7 +67,16 @@ Feature: Google Workspace answers like Google
   Scenario: Good calls answer 200
     When the recorder calls GET "/gmail/v1/users/me/messages?q=from:globex.example" as "nora.north@acme.example" with scope "gmail.readonly"
     Then Google answers 200
+    When the recorder calls GET "/gmail/v1/users/me/profile" as "nora.north@acme.example" with scope "gmail.readonly"
+    Then Google answers 200
     When the recorder calls GET "/admin/directory/v1/customer/my_customer/orgunits?type=all" as "ada.admin@acme.example" with scope "admin.directory.orgunit.readonly"
+    Then Google answers 401 with reason "unauthorized_client"
+
+  Scenario: Granting a scope to the service account makes its endpoints available
+    Given the app is granted the scopes "admin.directory.user.readonly, admin.directory.orgunit.readonly"
+    When the recorder calls GET "/admin/directory/v1/customer/my_customer/orgunits?type=all" as "ada.admin@acme.example" with scope "admin.directory.orgunit.readonly"
+    Then Google answers 200
+    When the recorder calls GET "/calendar/v3/users/me/calendarList" as "nora.north@acme.example" with scope "calendar.readonly"
     Then Google answers 401 with reason "unauthorized_client"
 
   Scenario: A fault can target one endpoint while the rest of the API works
