@@ -157,7 +157,13 @@ async fn start(spec: ScenarioSpec) -> Result<Live, String> {
     let http = reqwest::Client::new();
     let admin = format!("{}/_sim", server.base_url());
     let yaml = serde_saphyr::to_string(&spec).map_err(|e| format!("cannot serialise the scenario: {e}"))?;
-    let response = http.post(format!("{admin}/tenants")).body(yaml).send().await.map_err(|e| e.to_string())?;
+    let response = http
+        .post(format!("{admin}/tenants"))
+        .header("content-type", "application/yaml")
+        .body(yaml)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
     let status = response.status();
     let body: serde_json::Value = response.json().await.map_err(|e| e.to_string())?;
     if !status.is_success() {

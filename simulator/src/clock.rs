@@ -57,6 +57,9 @@ pub enum ClockError {
     /// The requested change would move time backwards.
     #[error("the virtual clock only moves forward")]
     Backwards,
+    /// The requested time is outside what the clock can represent.
+    #[error("that time is out of range (years 1 to 9999)")]
+    OutOfRange,
 }
 
 /// Why a duration or time string could not be read.

@@ -1,14 +1,45 @@
 //! Scripted faults: "the Calendar API answers 503 for the next 2 calls", "429 for alice
 //! between +10m and +20m".
 //!
-//! A fault rule matches requests by provider API, subject and a virtual-time window, and
-//! answers with a status (or a connection dropped mid-body) instead of the real response. The provider module that owns the
-//! route renders the status in its own error format (Google's nested error, with the
-//! reason given here), so this module knows nothing about bodies. Rules are deterministic:
-//! counts, not probabilities.
+//! This is the one fault pipeline of the simulator. A fault rule matches requests by
+//! provider API, path prefix, subject, a virtual-time window, a count or a quota, and
+//! answers with a status (or a connection dropped mid-body, or only a delay) instead of
+//! the real response. Every provider route calls [`FaultPlan::intercept`] with its own
+//! [`ErrorFormat`], so the status is rendered in that provider's error shape (Google's
+//! nested error with the rule's reason, Zoom's `{code, message}`) while matching,
+//! counting and quotas live here once. Rules are deterministic: counts, not
+//! probabilities.
 
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+/// The longest injected latency a rule may ask for (one minute): longer would hang a
+/// client rather than slow it.
+pub const MAX_LATENCY_MS: u64 = 60_000;
+
+/// The APIs a fault rule may target, with the request paths each covers (without the
+/// `/t/{tenant}` pin). A rule's `path` must start with one of its API's prefixes.
+pub const FAULT_APIS: &[(&str, &[&str])] = &[
+    ("token", &["/token", "/oauth2/v4/token", "/o/oauth2/token"]),
+    ("directory", &["/admin/directory/"]),
+    ("calendar", &["/calendar/v3/"]),
+    ("gmail", &["/gmail/v1/"]),
+    ("zoom", &["/v2/"]),
+    ("zoom_token", &["/oauth/token"]),
+    ("rooms", &["/rooms/"]),
+];
+
+/// The names of [`FAULT_APIS`].
+pub fn fault_api_names() -> Vec<&'static str> {
+    FAULT_APIS.iter().map(|(name, _)| *name).collect()
+}
+
+/// How a provider words the answers the shared pipeline gives on its behalf.
+pub trait ErrorFormat: Sync {
+    /// The answer to an injected fault with an error status, for fault API `api`.
+    fn fault(&self, fault: &InjectedFault, api: &str) -> Response;
+}
 
 /// One fault rule.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +98,39 @@ pub struct Quota {
     /// whole project (429 rateLimitExceeded).
     #[serde(default)]
     pub per: QuotaScope,
+}
+
+impl FaultRule {
+    /// Checks the rule on its own: a known API, an error status (or 0 with a latency,
+    /// quota or dropped connection), a latency within [`MAX_LATENCY_MS`], a path that
+    /// its API can serve. The message says what to change.
+    pub fn check(&self) -> Result<(), String> {
+        let Some((_, prefixes)) = FAULT_APIS.iter().find(|(name, _)| *name == self.api) else {
+            return Err(format!("api `{}` is unknown; use one of {}", self.api, fault_api_names().join(", ")));
+        };
+        let quiet = self.status == 0 && (self.latency_ms.is_some() || self.quota.is_some() || self.drop_connection);
+        if !quiet && !(400..=599).contains(&self.status) {
+            return Err(format!(
+                "status {} is not an error status (400–599); use 0 only with latency_ms, quota or drop_connection",
+                self.status
+            ));
+        }
+        if let Some(ms) = self.latency_ms
+            && ms > MAX_LATENCY_MS
+        {
+            return Err(format!("latency_ms {ms} is over the limit of {MAX_LATENCY_MS} ms (one minute)"));
+        }
+        if let Some(path) = &self.path
+            && !prefixes.iter().any(|p| path.starts_with(p) || p.starts_with(path.as_str()))
+        {
+            return Err(format!(
+                "path `{path}` is never served by api `{}`, whose paths start with {}",
+                self.api,
+                prefixes.join(" or ")
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Who shares a bucket.
@@ -133,6 +197,26 @@ impl futures_core::Stream for BrokenBody {
     }
 }
 
+/// One request as the fault rules see it.
+#[derive(Debug, Clone, Copy)]
+pub struct FaultCall<'a> {
+    /// Fault API name (`calendar`, `zoom`, `token`, …).
+    pub api: &'a str,
+    /// Request path without the tenant pin.
+    pub path: &'a str,
+    /// The user the call acts as, if known.
+    pub user: Option<&'a str>,
+}
+
+/// What the fault rules decided for one call.
+#[derive(Default)]
+pub struct Intercept {
+    /// Answer this instead of the real response.
+    pub answer: Option<Response>,
+    /// Delay the answer (real time, awaited outside every lock).
+    pub delay: Option<std::time::Duration>,
+}
+
 /// A tenant's fault rules, in the order they were added; the first rule that fires wins.
 #[derive(Debug, Default, Clone)]
 pub struct FaultPlan {
@@ -170,6 +254,23 @@ impl FaultPlan {
     pub fn clear(&mut self) {
         self.rules.clear();
         self.buckets.clear();
+    }
+
+    /// Runs a call through the rules and says what to do: answer with the fault (in the
+    /// provider's format), or go on after an optional delay.
+    pub fn intercept(&mut self, call: &FaultCall<'_>, now: DateTime<Utc>, format: &dyn ErrorFormat) -> Intercept {
+        let Some(fault) = self.take(call.api, call.path, call.user, now) else {
+            return Intercept::default();
+        };
+        let delay = fault.latency_ms.map(std::time::Duration::from_millis);
+        let answer = if fault.drop_connection {
+            Some(dropped_connection())
+        } else if fault.status >= 400 {
+            Some(format.fault(&fault, call.api))
+        } else {
+            None
+        };
+        Intercept { answer, delay }
     }
 
     /// Runs a call to `api` acting as `user` at `now` through the rules: the first rule
@@ -294,6 +395,18 @@ mod tests {
             plan.take("calendar", "/x", Some("a"), now + chrono::Duration::seconds(1)).is_none(),
             "refilled after a second"
         );
+    }
+
+    #[test]
+    fn checks_name_what_to_fix() {
+        let ok = FaultRule { api: "zoom".into(), status: 429, path: Some("/v2/users".into()), ..Default::default() };
+        assert_eq!(ok.check(), Ok(()));
+        let wrong_path = FaultRule { api: "calendar".into(), ..ok.clone() };
+        assert!(wrong_path.check().unwrap_err().contains("never served by api `calendar`"));
+        let slow = FaultRule { latency_ms: Some(1_000_000_000_000), ..ok.clone() };
+        assert!(slow.check().unwrap_err().contains("over the limit"));
+        let unknown = FaultRule { api: "teams".into(), ..ok };
+        assert!(unknown.check().unwrap_err().contains("unknown"));
     }
 
     #[test]

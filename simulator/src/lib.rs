@@ -35,14 +35,16 @@ pub mod scenario;
 pub mod tokens;
 pub mod zoom;
 
+mod access;
 mod admin;
+mod rendered;
 mod reply;
 mod server;
 mod tenant;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use chrono::{DateTime, Duration, Utc};
 use thiserror::Error;
@@ -58,7 +60,6 @@ pub use tenant::AppliedChange;
 
 use journal::Journal;
 use tenant::Tenant;
-use tokens::TokenStore;
 
 /// Errors from driving the simulator through its handle or admin API.
 #[derive(Debug, Error)]
@@ -78,18 +79,60 @@ pub enum SimError {
     /// The tenant has no Google Workspace.
     #[error("tenant `{0}` has no Google Workspace")]
     NoGoogle(String),
+    /// The tenant id breaks the naming rule.
+    #[error("tenant id `{id}` is not allowed: {message}")]
+    BadTenantId {
+        /// The id asked for (escaped when shown).
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The fault rule does not check.
+    #[error("fault rule: {0}")]
+    BadFault(String),
 }
 
-/// The state every request handler shares. Plain data behind std mutexes: no handler
-/// holds a guard across an `.await`, so a blocking lock is cheaper than an async one.
+/// The state every request handler shares.
+///
+/// Tenants are held independently: the registry maps ids to [`TenantCell`]s and is only
+/// read-locked for the moment it takes to clone an `Arc`; each tenant then has its own
+/// mutex, so requests to different tenants never wait for each other, and a tenant is
+/// built (keys, scenario expansion) before the registry's write lock is taken.
 pub(crate) struct Shared {
-    state: Mutex<State>,
+    tenants: RwLock<BTreeMap<String, Arc<TenantCell>>>,
+    /// How many times each id was loaded (a reset or replace starts a new generation,
+    /// so the new tenant's tokens never repeat the old one's).
+    generations: Mutex<HashMap<String, u64>>,
     journal: Mutex<Journal>,
+    pub(crate) admin: admin::AdminPolicy,
 }
 
-pub(crate) struct State {
-    pub tenants: BTreeMap<String, Tenant>,
-    pub tokens: TokenStore,
+/// One loaded tenant: its fixed identity (read without locking) and its live state.
+pub(crate) struct TenantCell {
+    /// Tenant id.
+    pub id: String,
+    /// The credentials clients present before a token exists, to find the tenant by.
+    pub identity: Identity,
+    state: Mutex<Tenant>,
+}
+
+/// What identifies a tenant to a token endpoint, fixed at load.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Identity {
+    /// Google service account `client_email` (JWT `iss`).
+    pub google_service_account: Option<String>,
+    /// Google web OAuth client id.
+    pub google_oauth_client: Option<String>,
+    /// Zoom account id.
+    pub zoom_account: Option<String>,
+}
+
+impl TenantCell {
+    /// Locks the tenant's state. A panic while it was held would be a simulator bug;
+    /// keep serving what is there rather than failing every later request.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Tenant> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 /// The simulator handle: cheap to clone, shared by the server and its drivers.
@@ -108,6 +151,7 @@ impl Default for Simulator {
 #[must_use = "call .build() to get a Simulator"]
 pub struct SimulatorBuilder {
     journal_capacity: usize,
+    admin: admin::AdminPolicy,
 }
 
 impl SimulatorBuilder {
@@ -117,12 +161,29 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Requires `Authorization: Bearer {token}` on every admin API call (for a simulator
+    /// on a shared machine).
+    pub fn admin_token(mut self, token: impl Into<String>) -> Self {
+        self.admin.token = Some(token.into());
+        self
+    }
+
+    /// Also accepts admin API calls addressed to `host` (a `Host` header value such as
+    /// `sim.internal:7070`), beyond loopback names and the listening address. `*` accepts
+    /// any host (only behind an admin token or on an isolated network).
+    pub fn allow_admin_host(mut self, host: impl Into<String>) -> Self {
+        self.admin.extra_hosts.push(host.into().to_ascii_lowercase());
+        self
+    }
+
     /// Builds an empty simulator.
     pub fn build(self) -> Simulator {
         Simulator {
             shared: Arc::new(Shared {
-                state: Mutex::new(State { tenants: BTreeMap::new(), tokens: TokenStore::default() }),
+                tenants: RwLock::new(BTreeMap::new()),
+                generations: Mutex::new(HashMap::new()),
                 journal: Mutex::new(Journal::with_capacity(self.journal_capacity)),
+                admin: self.admin,
             }),
         }
     }
@@ -142,17 +203,36 @@ pub struct ClockReport {
 impl Simulator {
     /// A builder with defaults.
     pub fn builder() -> SimulatorBuilder {
-        SimulatorBuilder { journal_capacity: journal::DEFAULT_CAPACITY }
-    }
-
-    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
-        // A panic while holding the lock would be a simulator bug; keep serving what is
-        // there rather than failing every later request.
-        self.shared.state.lock().unwrap_or_else(|p| p.into_inner())
+        SimulatorBuilder { journal_capacity: journal::DEFAULT_CAPACITY, admin: admin::AdminPolicy::default() }
     }
 
     pub(crate) fn journal_lock(&self) -> MutexGuard<'_, Journal> {
         self.shared.journal.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn admin_policy(&self) -> &admin::AdminPolicy {
+        &self.shared.admin
+    }
+
+    fn registry(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<String, Arc<TenantCell>>> {
+        self.shared.tenants.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The tenant `id`, if loaded.
+    pub(crate) fn tenant(&self, id: &str) -> Option<Arc<TenantCell>> {
+        self.registry().get(id).cloned()
+    }
+
+    /// The first tenant (in id order) that `pin` allows and whose identity `matches`.
+    pub(crate) fn find_tenant(
+        &self,
+        pin: Option<&str>,
+        matches: impl Fn(&Identity) -> bool,
+    ) -> Option<Arc<TenantCell>> {
+        match pin {
+            Some(id) => self.tenant(id).filter(|c| matches(&c.identity)),
+            None => self.registry().values().find(|c| matches(&c.identity)).cloned(),
+        }
     }
 
     /// Loads a scenario under its own name. Returns the tenant id.
@@ -162,50 +242,65 @@ impl Simulator {
     }
 
     /// Loads a scenario under `id`, replacing an existing tenant only if `replace`.
+    ///
+    /// The tenant is built before the registry is locked for writing, so loading a large
+    /// tenant never stalls requests to the others.
     pub fn load_as(&self, id: &str, scenario: Scenario, replace: bool) -> Result<String, SimError> {
-        let mut state = self.state();
-        if state.tenants.contains_key(id) && !replace {
+        tenant::check_tenant_id(id).map_err(|message| SimError::BadTenantId { id: id.to_string(), message })?;
+        if !replace && self.registry().contains_key(id) {
             return Err(SimError::TenantExists(id.to_string()));
         }
-        state.tokens.forget_tenant(id);
-        let tenant = Tenant::from_scenario(id, scenario, &mut state.tokens);
-        state.tenants.insert(id.to_string(), tenant);
+        let generation = {
+            let mut generations = self.shared.generations.lock().unwrap_or_else(|p| p.into_inner());
+            let n = generations.entry(id.to_string()).or_insert(0);
+            *n += 1;
+            *n - 1
+        };
+        let tenant = Tenant::from_scenario(id, scenario, generation);
+        let cell = Arc::new(TenantCell { id: id.to_string(), identity: tenant.identity(), state: Mutex::new(tenant) });
+        let mut tenants = self.shared.tenants.write().unwrap_or_else(|p| p.into_inner());
+        if tenants.contains_key(id) && !replace {
+            return Err(SimError::TenantExists(id.to_string()));
+        }
+        tenants.insert(id.to_string(), cell);
         Ok(id.to_string())
     }
 
     /// Puts a tenant back to its scenario's start (clock, directory, faults, tokens).
     pub fn reset(&self, id: &str) -> Result<(), SimError> {
-        let scenario = self.with_tenant(id, |t, _| Ok(t.scenario.clone()))?;
+        let scenario = self.with_tenant(id, |t| Ok(t.scenario.clone()))?;
         self.load_as(id, scenario, true).map(|_| ())
     }
 
     /// Removes a tenant and its tokens.
     pub fn unload(&self, id: &str) -> Result<(), SimError> {
-        let mut state = self.state();
-        state.tenants.remove(id).ok_or_else(|| SimError::UnknownTenant(id.into()))?;
-        state.tokens.forget_tenant(id);
-        Ok(())
+        let mut tenants = self.shared.tenants.write().unwrap_or_else(|p| p.into_inner());
+        tenants.remove(id).map(|_| ()).ok_or_else(|| SimError::UnknownTenant(id.into()))
     }
 
     /// Ids of the loaded tenants.
     pub fn tenant_ids(&self) -> Vec<String> {
-        self.state().tenants.keys().cloned().collect()
+        self.registry().keys().cloned().collect()
+    }
+
+    /// Every loaded tenant, in id order.
+    pub(crate) fn tenants(&self) -> Vec<Arc<TenantCell>> {
+        self.registry().values().cloned().collect()
     }
 
     pub(crate) fn with_tenant<T>(
         &self,
         id: &str,
-        f: impl FnOnce(&mut Tenant, &mut TokenStore) -> Result<T, SimError>,
+        f: impl FnOnce(&mut Tenant) -> Result<T, SimError>,
     ) -> Result<T, SimError> {
-        let mut guard = self.state();
-        let State { tenants, tokens } = &mut *guard;
-        let tenant = tenants.get_mut(id).ok_or_else(|| SimError::UnknownTenant(id.into()))?;
-        f(tenant, tokens)
+        let cell = self.tenant(id).ok_or_else(|| SimError::UnknownTenant(id.into()))?;
+        let mut tenant = cell.lock();
+        f(&mut tenant)
     }
 
     /// The tenant's clock.
     pub fn clock(&self, id: &str) -> Result<ClockReport, SimError> {
-        self.with_tenant(id, |t, _| Ok(ClockReport { now: t.clock.now(), start: t.clock.start(), applied: vec![] }))
+        self.with_tenant(id, |t| Ok(ClockReport { now: t.clock.now(), start: t.clock.start(), applied: vec![] }))
     }
 
     /// Moves a tenant's clock forward, applying timeline steps on the way.
@@ -213,29 +308,30 @@ impl Simulator {
         if by < Duration::zero() {
             return Err(ClockError::Backwards.into());
         }
-        self.with_tenant(id, |t, tokens| {
-            let to = t.clock.now() + by;
-            let applied = t.advance_to(to, tokens)?;
+        self.with_tenant(id, |t| {
+            let to = t.clock.now().checked_add_signed(by).ok_or(ClockError::OutOfRange)?;
+            let applied = t.advance_to(to)?;
             Ok(ClockReport { now: t.clock.now(), start: t.clock.start(), applied })
         })
     }
 
     /// Sets a tenant's clock (never backwards), applying timeline steps on the way.
     pub fn set_clock(&self, id: &str, to: DateTime<Utc>) -> Result<ClockReport, SimError> {
-        self.with_tenant(id, |t, tokens| {
-            let applied = t.advance_to(to, tokens)?;
+        self.with_tenant(id, |t| {
+            let applied = t.advance_to(to)?;
             Ok(ClockReport { now: t.clock.now(), start: t.clock.start(), applied })
         })
     }
 
     /// Applies an action to a tenant now.
     pub fn apply(&self, id: &str, action: &Action) -> Result<AppliedChange, SimError> {
-        self.with_tenant(id, |t, tokens| t.apply(action, tokens).map_err(SimError::Action))
+        self.with_tenant(id, |t| t.apply(action).map_err(SimError::Action))
     }
 
     /// Adds a fault rule to a tenant.
     pub fn add_fault(&self, id: &str, rule: FaultRule) -> Result<(), SimError> {
-        self.with_tenant(id, |t, _| {
+        rule.check().map_err(SimError::BadFault)?;
+        self.with_tenant(id, |t| {
             t.faults.add(rule);
             Ok(())
         })
@@ -243,12 +339,12 @@ impl Simulator {
 
     /// The tenant's fault rules still active or pending.
     pub fn faults(&self, id: &str) -> Result<Vec<FaultRule>, SimError> {
-        self.with_tenant(id, |t, _| Ok(t.faults.rules().to_vec()))
+        self.with_tenant(id, |t| Ok(t.faults.rules().to_vec()))
     }
 
     /// Removes every fault rule of a tenant.
     pub fn clear_faults(&self, id: &str) -> Result<(), SimError> {
-        self.with_tenant(id, |t, _| {
+        self.with_tenant(id, |t| {
             t.faults.clear();
             Ok(())
         })
@@ -256,13 +352,13 @@ impl Simulator {
 
     /// Changes applied since load.
     pub fn changes(&self, id: &str) -> Result<Vec<AppliedChange>, SimError> {
-        self.with_tenant(id, |t, _| Ok(t.changes.clone()))
+        self.with_tenant(id, |t| Ok(t.changes.clone()))
     }
 
     /// The recorder's service-account key file for a tenant's Google Workspace, with
     /// `token_uri` pointing at `base_url` (e.g. `http://127.0.0.1:7070/t/acme`).
     pub fn google_key_file(&self, id: &str, base_url: &str) -> Result<serde_json::Value, SimError> {
-        self.with_tenant(id, |t, _| {
+        self.with_tenant(id, |t| {
             let g = t.google.as_ref().ok_or_else(|| SimError::NoGoogle(id.into()))?;
             Ok(g.service_account.key_file(&format!("{}/token", base_url.trim_end_matches('/'))))
         })

@@ -88,12 +88,16 @@ pub struct GoogleManifest {
 
 pub(crate) fn build(sim: &Simulator, base_url: &str) -> Manifest {
     let base = base_url.trim_end_matches('/').to_string();
-    let state = sim.state();
-    let tenants = state
-        .tenants
-        .iter()
-        .map(|(id, t)| {
-            let google = t.google.as_ref().map(|g| {
+    let tenants = sim
+        .tenants()
+        .into_iter()
+        .map(|cell| {
+            let id = &cell.id;
+            let (now, google, zoom) = {
+                let t = cell.lock();
+                (t.clock.now(), t.google.clone(), t.zoom.clone())
+            };
+            let google = google.map(|g| {
                 let root = format!("{base}/t/{id}");
                 GoogleManifest {
                     token_uri: format!("{root}/token"),
@@ -113,7 +117,7 @@ pub(crate) fn build(sim: &Simulator, base_url: &str) -> Manifest {
                     base_url: root,
                 }
             });
-            let zoom = t.zoom.as_ref().map(|z| ZoomManifest {
+            let zoom = zoom.map(|z| ZoomManifest {
                 api_url: format!("{base}/t/{id}/v2"),
                 token_url: format!("{base}/t/{id}/oauth/token"),
                 account_id: z.account_id.clone(),
@@ -121,7 +125,7 @@ pub(crate) fn build(sim: &Simulator, base_url: &str) -> Manifest {
                 client_secret: z.client_secret.clone(),
             });
             let rooms_url = format!("{base}/t/{id}/rooms");
-            (id.clone(), TenantManifest { clock: t.clock.now().to_rfc3339(), google, zoom, rooms_url })
+            (id.clone(), TenantManifest { clock: now.to_rfc3339(), google, zoom, rooms_url })
         })
         .collect();
     Manifest { admin_url: format!("{base}/_sim"), base_url: base, tenants }

@@ -40,9 +40,9 @@ impl Reply {
         self
     }
 
-    /// Delays the answer by `ms` milliseconds, if set.
-    pub fn delayed(mut self, ms: Option<u64>) -> Self {
-        self.delay = ms.map(|ms| Delay(std::time::Duration::from_millis(ms)));
+    /// Delays the answer, if set (an injected latency).
+    pub fn delayed(mut self, delay: Option<std::time::Duration>) -> Self {
+        self.delay = delay.map(Delay);
         self
     }
 

@@ -23,7 +23,7 @@ pub(crate) struct PinnedTenant(pub String);
 fn router(sim: Simulator) -> Router {
     Router::new()
         .merge(crate::google::routes())
-        .merge(crate::admin::routes())
+        .merge(crate::admin::routes(sim.clone()))
         .merge(crate::rooms::routes())
         .merge(crate::zoom::routes())
         .fallback(unknown_route)

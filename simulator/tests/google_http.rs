@@ -253,13 +253,16 @@ async fn admin_api_reports_scenario_problems_with_line_and_field() {
     let s = Server::start(SCENARIO).await;
     let admin = format!("{}/_sim", s.server.base_url());
     let bad = "name: broken\nclock: 2025-03-10T09:00:00Z\ngoogle:\n  domain: acme.example\n  users:\n    - email: a@acme.example\n      org_unit: /Nowhere\n";
-    let r = s.http.post(format!("{admin}/tenants")).body(bad).send().await.unwrap();
+    let yaml = |body: &'static str| {
+        s.http.post(format!("{admin}/tenants")).header("content-type", "application/yaml").body(body)
+    };
+    let r = yaml(bad).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 400);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["diagnostics"][0]["line"], 7);
     assert_eq!(body["error"]["diagnostics"][0]["field"], "google.users[0].org_unit");
 
-    let r = s.http.post(format!("{admin}/tenants")).body(SCENARIO).send().await.unwrap();
+    let r = yaml(SCENARIO).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 409, "acme is already loaded");
 
     let r =

@@ -1,24 +1,19 @@
-//! Bearer-token checks shared by every Google API route: who is calling, for which
-//! tenant, with which scopes, and whether a scripted fault answers instead.
+//! How every Google API route admits a request: the shared pipeline ([`crate::access`])
+//! with Google's wording of refusals, Google's scope check, and the rendered-answer cache.
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use chrono::{DateTime, Utc};
 
 use super::errors;
 use super::state::GoogleState;
 use crate::Simulator;
+use crate::access::{self, Gate, ProviderErrors};
+use crate::faults::{ErrorFormat, InjectedFault};
 use crate::reply::Reply;
 use crate::server::PinnedTenant;
 use crate::tokens::Provider;
 
-/// An authenticated caller.
-pub struct Caller {
-    /// Impersonated user, if any.
-    pub subject: Option<String>,
-    /// Tenant's virtual now.
-    pub now: DateTime<Utc>,
-}
+pub(crate) use crate::access::Caller;
 
 /// What an API route requires of the token.
 pub struct Requirement {
@@ -32,63 +27,60 @@ pub struct Requirement {
     pub method: &'static str,
 }
 
-/// Authenticates the request, then runs `f` on the tenant's Google state under the lock.
-pub fn with_caller(
+/// Google's wording of the pipeline's refusals.
+pub(super) struct GoogleErrors;
+
+impl ErrorFormat for GoogleErrors {
+    fn fault(&self, fault: &InjectedFault, api: &str) -> Response {
+        errors::injected(fault.status, fault.reason.as_deref(), fault.retry_after, api)
+    }
+}
+
+impl ProviderErrors for GoogleErrors {
+    fn missing_token(&self) -> Response {
+        errors::login_required()
+    }
+    fn invalid_token(&self) -> Response {
+        errors::invalid_credentials()
+    }
+}
+
+/// Admits the request, then runs `f` on a snapshot of the tenant's Google data with no
+/// lock held. A cacheable answer (see [`crate::rendered`]) is stored for the tenant's
+/// revision and served from there next time.
+pub(crate) fn with_caller(
     sim: &Simulator,
     pin: Option<&PinnedTenant>,
     headers: &HeaderMap,
-    path: &str,
+    uri: &Uri,
     need: &Requirement,
-    f: impl FnOnce(&mut GoogleState, &Caller) -> Response,
+    f: impl FnOnce(&GoogleState, &Caller) -> Response,
 ) -> Reply {
-    let Some(token) = bearer(headers) else {
-        return Reply::new(errors::login_required());
+    let gate = Gate { provider: Provider::Google, api: need.api, path: uri.path(), errors: &GoogleErrors };
+    let target = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or_else(|| uri.path());
+    let check = |_: &crate::tenant::Tenant, caller: &Caller| {
+        let accepted =
+            need.scopes.iter().any(|s| caller.scopes.contains(&format!("https://www.googleapis.com/auth/{s}")));
+        if accepted { Ok(()) } else { Err(errors::insufficient_scopes(need.service, need.method)) }
     };
-    let mut guard = sim.state();
-    let state = &mut *guard;
-    // Refusals on a pinned path still belong to that tenant in the journal.
-    let pinned_reply = |state: &crate::State, r: Response| match pin.and_then(|p| state.tenants.get(&p.0)) {
-        Some(t) => Reply::new(r).tenant(&t.id, t.clock.now()),
-        None => Reply::new(r),
+    let snapshot = |t: &mut crate::tenant::Tenant, caller: &Caller| {
+        let cached = t.rendered.get(t.revision, caller.subject.as_deref(), target);
+        (t.google.clone(), cached, t.revision)
     };
-    let Some(grant) = state.tokens.get(&token).cloned() else {
-        return pinned_reply(state, errors::invalid_credentials());
+    let admitted = match access::admit(sim, pin, headers, &gate, check, snapshot) {
+        Ok(a) => a,
+        Err(refusal) => return refusal,
     };
-    if grant.provider != Provider::Google || pin.is_some_and(|p| p.0 != grant.tenant) {
-        return pinned_reply(state, errors::invalid_credentials());
+    let (google, cached, revision) = &admitted.snapshot;
+    if let Some(body) = cached {
+        return admitted.reply(crate::rendered::json_bytes(body.clone()));
     }
-    let Some(tenant) = state.tenants.get_mut(&grant.tenant) else {
-        return Reply::new(errors::invalid_credentials());
+    let Some(google) = google else {
+        return admitted.reply(errors::invalid_credentials());
     };
-    let now = tenant.clock.now();
-    let reply = |r: Response| Reply::new(r).tenant(&grant.tenant, now).subject(grant.subject.as_deref());
-    if grant.expires_at <= now {
-        return reply(errors::invalid_credentials());
+    let response = f(google, &admitted.caller);
+    if let Some(crate::rendered::Cacheable(body)) = response.extensions().get::<crate::rendered::Cacheable>() {
+        admitted.cell.lock().rendered.insert(*revision, admitted.caller.subject.as_deref(), target, body.clone());
     }
-    let accepted = need.scopes.iter().any(|s| grant.scopes.contains(&format!("https://www.googleapis.com/auth/{s}")));
-    if !accepted {
-        return reply(errors::insufficient_scopes(need.service, need.method));
-    }
-    let mut delay = None;
-    if let Some(fault) = tenant.faults.take(need.api, path, grant.subject.as_deref(), now) {
-        delay = fault.latency_ms;
-        if fault.drop_connection {
-            return reply(crate::faults::dropped_connection()).delayed(delay);
-        }
-        if fault.status >= 400 {
-            return reply(errors::injected(fault.status, fault.reason.as_deref(), fault.retry_after, need.api))
-                .delayed(delay);
-        }
-    }
-    let Some(google) = tenant.google.as_mut() else {
-        return reply(errors::invalid_credentials());
-    };
-    let caller = Caller { subject: grant.subject.clone(), now };
-    reply(f(google, &caller)).delayed(delay)
-}
-
-fn bearer(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string()).filter(|t| !t.is_empty())
+    admitted.reply(response)
 }

@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -50,7 +49,7 @@ pub(super) async fn calendar_list(
     headers: HeaderMap,
     uri: axum::http::Uri,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &CALENDAR_LIST, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, &uri, &CALENDAR_LIST, |g, caller| {
         let owner = caller.subject.clone().unwrap_or_else(|| g.service_account.client_email.clone());
         let items: Vec<Value> = g
             .calendars_of(&owner)
@@ -68,7 +67,7 @@ pub(super) async fn calendar_list(
                 })
             })
             .collect();
-        Json(json!({ "kind": "calendar#calendarList", "etag": etag(&owner), "items": items })).into_response()
+        crate::rendered::json(&json!({ "kind": "calendar#calendarList", "etag": etag(&owner), "items": items }))
     })
 }
 
@@ -97,7 +96,7 @@ pub(super) async fn list_events(
     Path(calendar_id): Path<String>,
     Query(q): Params,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &EVENTS, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, &uri, &EVENTS, |g, caller| {
         let owner = caller.subject.clone().unwrap_or_else(|| g.service_account.client_email.clone());
         let (change_seq, epoch) = (g.change_seq, g.sync_epoch);
         let Some(calendar) = find_calendar(g, &owner, &calendar_id) else {
@@ -122,7 +121,7 @@ pub(super) async fn list_events(
                     &format!("The parameter {p} cannot be used together with syncToken."),
                 );
             }
-            let Some(since) = sync_token::decode(token, &calendar.id, epoch) else {
+            let Some(since) = sync_token::decode(&g.sync_secret, token, &calendar.id, epoch) else {
                 return full_sync_required();
             };
             let changed: Vec<&EventRecord> = calendar.events.iter().filter(|e| e.changed > since).collect();
@@ -229,11 +228,11 @@ pub(super) async fn list_events(
             // The last page of a listing that can be continued incrementally carries the
             // token for the next incremental sync (never together with nextPageToken).
             None if order.is_none() && !q.contains_key("q") && !q.contains_key("updatedMin") => {
-                body["nextSyncToken"] = json!(sync_token::encode(&calendar.id, change_seq, epoch));
+                body["nextSyncToken"] = json!(sync_token::encode(&g.sync_secret, &calendar.id, change_seq, epoch));
             }
             None => {}
         }
-        Json(body).into_response()
+        crate::rendered::json(&body)
     })
 }
 
@@ -290,22 +289,52 @@ fn cancelled_json(rec: &EventRecord) -> Value {
 }
 
 /// Calendar sync tokens: the change number they continue from, for one calendar, in one
-/// epoch (an `invalidate_sync_tokens` action starts a new epoch).
+/// epoch (an `invalidate_sync_tokens` action starts a new epoch), signed with the
+/// tenant's own secret (HMAC-SHA256), so a token cannot be forged or replayed in
+/// another tenant.
 mod sync_token {
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use hmac::{Hmac, Mac};
+    use sha2::Sha256;
 
-    pub fn encode(calendar: &str, seq: u64, epoch: u32) -> String {
-        format!("CP{}", URL_SAFE_NO_PAD.encode(format!("{epoch}|{seq}|{calendar}")))
+    fn mac(secret: &[u8; 32], payload: &str) -> String {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else { return String::new() };
+        mac.update(payload.as_bytes());
+        URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..18])
     }
 
-    pub fn decode(token: &str, calendar: &str, epoch: u32) -> Option<u64> {
-        let raw = URL_SAFE_NO_PAD.decode(token.strip_prefix("CP")?).ok()?;
+    pub fn encode(secret: &[u8; 32], calendar: &str, seq: u64, epoch: u32) -> String {
+        let payload = URL_SAFE_NO_PAD.encode(format!("{epoch}|{seq}|{calendar}"));
+        let tag = mac(secret, &payload);
+        format!("CP{payload}.{tag}")
+    }
+
+    pub fn decode(secret: &[u8; 32], token: &str, calendar: &str, epoch: u32) -> Option<u64> {
+        let (payload, tag) = token.strip_prefix("CP")?.split_once('.')?;
+        if mac(secret, payload) != tag {
+            return None;
+        }
+        let raw = URL_SAFE_NO_PAD.decode(payload).ok()?;
         let text = String::from_utf8(raw).ok()?;
         let mut parts = text.splitn(3, '|');
         let e: u32 = parts.next()?.parse().ok()?;
         let seq: u64 = parts.next()?.parse().ok()?;
         (e == epoch && parts.next()? == calendar).then_some(seq)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn tokens_are_bound_to_their_tenant_secret() {
+            let token = super::encode(&[1; 32], "a@x", 7, 0);
+            assert_eq!(super::decode(&[1; 32], &token, "a@x", 0), Some(7));
+            assert_eq!(super::decode(&[2; 32], &token, "a@x", 0), None, "another tenant's secret");
+            assert_eq!(super::decode(&[1; 32], &token, "b@x", 0), None, "another calendar");
+            assert_eq!(super::decode(&[1; 32], &token, "a@x", 1), None, "a later epoch");
+            let forged = token.replace(".", "x.");
+            assert_eq!(super::decode(&[1; 32], &forged, "a@x", 0), None, "a changed payload");
+        }
     }
 }
 
@@ -316,12 +345,12 @@ pub(super) async fn get_event(
     uri: axum::http::Uri,
     Path((calendar_id, event_id)): Path<(String, String)>,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &EVENTS, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, &uri, &EVENTS, |g, caller| {
         let owner = caller.subject.clone().unwrap_or_default();
         let found = find_calendar(g, &owner, &calendar_id)
             .and_then(|c| c.events.iter().find(|e| e.id == event_id).map(|e| (c, e)));
         match found {
-            Some((c, e)) => Json(event_json(c, e)).into_response(),
+            Some((c, e)) => crate::rendered::json(&event_json(c, e)),
             None => errors::not_found("Not Found"),
         }
     })

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
@@ -47,7 +46,7 @@ pub(super) async fn list_users(
     uri: axum::http::Uri,
     Query(q): Params,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &USERS, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, &uri, &USERS, |g, caller| {
         if !is_admin(g, caller) {
             return errors::not_authorized();
         }
@@ -128,7 +127,7 @@ pub(super) async fn list_users(
                 .collect(),
             next_page_token: next,
         };
-        Json(body).into_response()
+        crate::rendered::json(&body)
     })
 }
 
@@ -139,12 +138,12 @@ pub(super) async fn get_user(
     uri: axum::http::Uri,
     Path(user_key): Path<String>,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &USERS, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, &uri, &USERS, |g, caller| {
         if !is_admin(g, caller) {
             return errors::not_authorized();
         }
         match g.users.iter().find(|u| u.email.eq_ignore_ascii_case(&user_key) || u.id == user_key) {
-            Some(u) => Json(UserResource::of(g, u)).into_response(),
+            Some(u) => crate::rendered::json(&UserResource::of(g, u)),
             None => errors::not_found("Resource Not Found: userKey"),
         }
     })
@@ -158,7 +157,7 @@ pub(super) async fn list_org_units(
     Path(customer): Path<String>,
     Query(q): Params,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &ORG_UNITS, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, &uri, &ORG_UNITS, |g, caller| {
         if !is_admin(g, caller) || (customer != "my_customer" && customer != g.customer_id) {
             return errors::not_authorized();
         }
@@ -191,8 +190,9 @@ pub(super) async fn list_org_units(
                 })
             })
             .collect();
-        Json(json!({ "kind": "admin#directory#orgUnits", "etag": etag(&root), "organizationUnits": units }))
-            .into_response()
+        crate::rendered::json(
+            &json!({ "kind": "admin#directory#orgUnits", "etag": etag(&root), "organizationUnits": units }),
+        )
     })
 }
 

@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 
-use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -59,21 +58,10 @@ fn mailbox<'a>(g: &'a GoogleState, caller: &Caller, user_id: &str) -> Result<&'a
     Ok(mb)
 }
 
-fn metadata_only(headers: &HeaderMap, sim: &Simulator) -> bool {
-    let token = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .map(|(_, t)| t.trim().to_string());
-    let state = sim.state();
-    token
-        .and_then(|t| {
-            state.tokens.get(&t).map(|g| {
-                let has = |s: &str| g.scopes.contains(&format!("https://www.googleapis.com/auth/{s}"));
-                has("gmail.metadata") && !has("gmail.readonly") && !has("gmail.modify")
-            })
-        })
-        .unwrap_or(false)
+/// The caller holds only `gmail.metadata` (no message bodies, no `q`).
+fn metadata_only(caller: &Caller) -> bool {
+    let has = |s: &str| caller.scopes.contains(&format!("https://www.googleapis.com/auth/{s}"));
+    has("gmail.metadata") && !has("gmail.readonly") && !has("gmail.modify")
 }
 
 pub(super) async fn profile(
@@ -83,14 +71,13 @@ pub(super) async fn profile(
     uri: axum::http::Uri,
     Path(user_id): Path<String>,
 ) -> Reply {
-    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &MAIL, |g, caller| match mailbox(g, caller, &user_id) {
-        Ok(mb) => Json(json!({
+    with_caller(&sim, pin.as_deref(), &headers, &uri, &MAIL, |g, caller| match mailbox(g, caller, &user_id) {
+        Ok(mb) => crate::rendered::json(&json!({
             "emailAddress": mb.owner,
             "messagesTotal": mb.messages.len(),
             "threadsTotal": mb.messages.len(),
             "historyId": mb.history_id.to_string(),
-        }))
-        .into_response(),
+        })),
         Err(r) => r,
     })
 }
@@ -137,8 +124,8 @@ pub(super) async fn list_messages(
     RawQuery(raw): RawQuery,
 ) -> Reply {
     let q = params(raw);
-    let metadata_scope = metadata_only(&headers, &sim);
-    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &MAIL, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, &uri, &MAIL, |g, caller| {
+        let metadata_scope = metadata_only(caller);
         let mb = match mailbox(g, caller, &user_id) {
             Ok(mb) => mb,
             Err(r) => return r,
@@ -186,7 +173,7 @@ pub(super) async fn list_messages(
         if let Some(next) = next {
             body["nextPageToken"] = json!(next);
         }
-        Json(body).into_response()
+        crate::rendered::json(&body)
     })
 }
 
@@ -199,8 +186,8 @@ pub(super) async fn get_message(
     RawQuery(raw): RawQuery,
 ) -> Reply {
     let q = params(raw);
-    let metadata_scope = metadata_only(&headers, &sim);
-    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &MAIL, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, &uri, &MAIL, |g, caller| {
+        let metadata_scope = metadata_only(caller);
         let mb = match mailbox(g, caller, &user_id) {
             Ok(mb) => mb,
             Err(r) => return r,
@@ -218,7 +205,7 @@ pub(super) async fn get_message(
             .into_response();
         }
         let wanted: Vec<&str> = q.iter().filter(|(k, _)| k == "metadataHeaders").map(|(_, v)| v.as_str()).collect();
-        Json(message_json(m, format, &wanted)).into_response()
+        crate::rendered::json(&message_json(m, format, &wanted))
     })
 }
 
@@ -282,7 +269,7 @@ pub(super) async fn list_history(
     RawQuery(raw): RawQuery,
 ) -> Reply {
     let q: HashMap<String, String> = params(raw).into_iter().collect();
-    with_caller(&sim, pin.as_deref(), &headers, uri.path(), &MAIL, |g, caller| {
+    with_caller(&sim, pin.as_deref(), &headers, &uri, &MAIL, |g, caller| {
         let mb = match mailbox(g, caller, &user_id) {
             Ok(mb) => mb,
             Err(r) => return r,
@@ -309,6 +296,6 @@ pub(super) async fn list_history(
         if !history.is_empty() {
             body["history"] = json!(history);
         }
-        Json(body).into_response()
+        crate::rendered::json(&body)
     })
 }

@@ -1,9 +1,12 @@
 //! The recorder's service account in a Google tenant: its RSA key, generated from the
 //! scenario seed, and the JSON key file a real client loads.
 //!
-//! Key generation is the slowest thing a tenant does (~0.15 s optimised), so keys are
-//! cached per seed for the life of the process; every tenant loaded with the same seed
-//! gets the same key, which keeps key files byte-identical across runs.
+//! The identity (project, `client_email`, client id) comes from the seed *and* the tenant
+//! id, so two tenants loaded from one scenario are two customers whose tokens never mix.
+//! Key generation is the slowest thing a tenant does (~0.15 s optimised), so the RSA key
+//! itself is cached per seed for the life of the process: tenants of one seed share a
+//! key, but the token endpoint finds a tenant by its own `client_email` before it checks
+//! the signature. Key files stay byte-identical across runs.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -49,7 +52,7 @@ pub struct ServiceAccount {
 impl ServiceAccount {
     /// Creates the service account for a tenant; ids and key come from `seed`.
     pub fn generate(seed: u64, tenant: &str, client_id: Option<&str>) -> Self {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5e41_ce00_acc0_0001);
+        let mut rng = crate::tenant::identity_rng(seed, tenant, "google service account");
         let project_id = format!("recorder-sim-{}", &hex(&mut rng, 3));
         let client_id = client_id.map(str::to_string).unwrap_or_else(|| {
             let mut id = String::from("1");
@@ -58,7 +61,6 @@ impl ServiceAccount {
             }
             id
         });
-        let _ = tenant;
         ServiceAccount {
             client_email: format!("recorder@{project_id}.iam.gserviceaccount.com"),
             client_id,

@@ -11,6 +11,7 @@ mod calendar;
 mod directory;
 pub mod errors;
 mod gmail;
+mod grants;
 mod keys;
 mod oauth;
 mod state;
@@ -20,6 +21,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::Simulator;
+pub use grants::{AuthCode, RefreshGrant, UserGrants};
 pub use keys::{ServiceAccount, ServiceAccountKey};
 pub use state::{CalendarRecord, DirectoryUser, EventRecord, GoogleState, ImpersonationRefusal, OrgUnit};
 

@@ -20,7 +20,7 @@ use jsonwebtoken::{Algorithm, Validation};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::errors::{self, oauth};
+use super::errors::oauth;
 use super::state::ImpersonationRefusal;
 use crate::Simulator;
 use crate::reply::Reply;
@@ -67,7 +67,7 @@ pub(super) async fn token(
     let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let grant_type = form.get("grant_type").map(String::as_str).unwrap_or_default();
     if matches!(grant_type, "authorization_code" | "refresh_token") {
-        return super::user_oauth::exchange(&sim, pin.as_deref(), &form, basic_client(&headers));
+        return super::user_oauth::exchange(&sim, pin.as_deref(), &form, crate::access::basic(&headers));
     }
     if grant_type != JWT_BEARER {
         return Reply::new(oauth(400, "unsupported_grant_type", &format!("Invalid grant_type: {grant_type}")));
@@ -81,22 +81,24 @@ pub(super) async fn token(
     let iss = unverified.iss.unwrap_or_default();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default().to_string();
 
-    let mut guard = sim.state();
-    let state = &mut *guard;
-    let found = state.tenants.values_mut().find(|t| {
-        pin.as_ref().is_none_or(|p| p.0.0 == t.id)
-            && t.google.as_ref().is_some_and(|g| g.service_account.client_email == iss)
-    });
-    let Some(tenant) = found else {
+    // Find the tenant by its service account (no tenant lock), take a snapshot of its
+    // Google data under a short lock, and check the assertion with no lock held.
+    let pin_id = pin.as_ref().map(|p| p.0.0.as_str());
+    let Some(cell) = sim.find_tenant(pin_id, |id| id.google_service_account.as_deref() == Some(iss.as_str())) else {
         return Reply::new(oauth(401, "invalid_client", "The OAuth client was not found."));
     };
-    let now = tenant.clock.now();
-    let tenant_id = tenant.id.clone();
-    let google = tenant.google.as_ref().expect("matched on google");
+    let (google, now) = {
+        let t = cell.lock();
+        (t.google.clone(), t.clock.now())
+    };
+    let tenant_id = cell.id.as_str();
+    let Some(google) = google else {
+        return Reply::new(oauth(401, "invalid_client", "The OAuth client was not found."));
+    };
     if google.client_disabled {
-        return Reply::new(oauth(401, "disabled_client", "The OAuth client was disabled.")).tenant(&tenant_id, now);
+        return Reply::new(oauth(401, "disabled_client", "The OAuth client was disabled.")).tenant(tenant_id, now);
     }
-    let reply = |r: Response, sub: Option<&str>| Reply::new(r).tenant(&tenant_id, now).subject(sub);
+    let reply = |r: Response, sub: Option<&str>| Reply::new(r).tenant(tenant_id, now).subject(sub);
 
     let mut validation = Validation::new(Algorithm::RS256);
     validation.validate_exp = false;
@@ -124,9 +126,10 @@ pub(super) async fn token(
     }
     let current = |t: DateTime<Utc>| {
         let at = t.timestamp();
-        claims.iat <= at + SKEW && claims.exp > at - SKEW
+        claims.iat <= at.saturating_add(SKEW) && claims.exp > at.saturating_sub(SKEW)
     };
-    if claims.exp <= claims.iat || claims.exp - claims.iat > 3600 || !(current(now) || current(Utc::now())) {
+    let lifetime = claims.exp.checked_sub(claims.iat);
+    if !lifetime.is_some_and(|l| (1..=3600).contains(&l)) || !(current(now) || current(Utc::now())) {
         return reply(oauth(400, "invalid_grant", SHORT_LIVED), sub.as_deref());
     }
     let scopes: Vec<String> = claims.scope.unwrap_or_default().split_whitespace().map(str::to_string).collect();
@@ -138,61 +141,63 @@ pub(super) async fn token(
         None => google.check_scopes(&scopes),
     };
     if let Err(refusal) = refusal {
-        let response = match refusal {
-            ImpersonationRefusal::UnknownUser => oauth(400, "invalid_grant", "Invalid email or User ID"),
-            ImpersonationRefusal::Deleted => oauth(400, "invalid_grant", "The account has been deleted"),
-            ImpersonationRefusal::Suspended => match google.quirks.suspended_user {
-                SuspendedUserAnswer::InvalidGrant => oauth(400, "invalid_grant", "Invalid email or User ID"),
-                SuspendedUserAnswer::AccessDenied => oauth(400, "access_denied", "Account restricted"),
-            },
-            ImpersonationRefusal::OutsideTrustedScope
-                if google.quirks.outside_trusted_org_unit == OutsideOuAnswer::AdminPolicyEnforced =>
-            {
-                oauth(
-                    400,
-                    "admin_policy_enforced",
-                    "Access to your account data is restricted by policies within your organization. Please contact the administrator for your organization for more information.",
-                )
-            }
-            ImpersonationRefusal::OutsideTrustedScope | ImpersonationRefusal::ScopeNotGranted(_) => oauth(
-                401,
-                "unauthorized_client",
-                "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.",
-            ),
-        };
-        return reply(response, sub.as_deref());
+        return reply(impersonation_refused(&google, refusal), sub.as_deref());
     }
-    let mut delay = None;
-    if let Some(fault) = tenant.faults.take("token", "/token", sub.as_deref(), now) {
-        delay = fault.latency_ms;
-        if fault.drop_connection {
-            return reply(crate::faults::dropped_connection(), sub.as_deref()).delayed(delay);
-        }
-        if fault.status >= 400 {
-            let answer = errors::injected(fault.status, fault.reason.as_deref(), fault.retry_after, "token");
-            return reply(answer, sub.as_deref()).delayed(delay);
-        }
-    }
-    let grant = AccessGrant {
-        tenant: tenant_id.clone(),
-        provider: Provider::Google,
-        subject: sub.clone(),
-        scopes: scopes.iter().cloned().collect::<BTreeSet<_>>(),
-        expires_at: now + Duration::seconds(ACCESS_TOKEN_SECONDS),
-    };
-    let access_token = state.tokens.issue("ya29.", &mut tenant.rng, grant);
-    let body = json!({ "access_token": access_token, "expires_in": ACCESS_TOKEN_SECONDS, "token_type": "Bearer" });
-    reply(axum::Json(body).into_response(), sub.as_deref()).delayed(delay)
+    issue(&cell, sub, scopes, |body| body)
 }
 
-/// Client credentials sent as HTTP Basic, if any.
-fn basic_client(headers: &HeaderMap) -> Option<(String, String)> {
-    use base64::Engine;
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ")?;
-    let decoded = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?).ok()?;
-    let (id, secret) = decoded.split_once(':')?;
-    Some((id.to_string(), secret.to_string()))
+/// Runs the token endpoint's fault rules, then issues a Google access token for `subject`
+/// with `scopes`; `finish` may add fields to the answer (a refresh token, `scope`). Every
+/// grant of `POST /token` ends here.
+pub(super) fn issue(
+    cell: &crate::TenantCell,
+    subject: Option<String>,
+    scopes: Vec<String>,
+    finish: impl FnOnce(serde_json::Value) -> serde_json::Value,
+) -> Reply {
+    let mut tenant = cell.lock();
+    let now = tenant.clock.now();
+    let call = crate::faults::FaultCall { api: "token", path: "/token", user: subject.as_deref() };
+    let intercept = tenant.faults.intercept(&call, now, &super::auth::GoogleErrors);
+    let reply = |r: Response| Reply::new(r).tenant(&cell.id, now).subject(subject.as_deref()).delayed(intercept.delay);
+    if let Some(answer) = intercept.answer {
+        return reply(answer);
+    }
+    let grant = AccessGrant {
+        provider: Provider::Google,
+        subject: subject.clone(),
+        scopes: std::sync::Arc::new(scopes.into_iter().collect::<BTreeSet<_>>()),
+        expires_at: now + Duration::seconds(ACCESS_TOKEN_SECONDS),
+    };
+    let access_token = tenant.tokens.issue("ya29.", grant, now);
+    drop(tenant);
+    let body = json!({ "access_token": access_token, "expires_in": ACCESS_TOKEN_SECONDS, "token_type": "Bearer" });
+    reply(axum::Json(finish(body)).into_response())
+}
+
+fn impersonation_refused(google: &super::state::GoogleState, refusal: ImpersonationRefusal) -> Response {
+    match refusal {
+        ImpersonationRefusal::UnknownUser => oauth(400, "invalid_grant", "Invalid email or User ID"),
+        ImpersonationRefusal::Deleted => oauth(400, "invalid_grant", "The account has been deleted"),
+        ImpersonationRefusal::Suspended => match google.quirks.suspended_user {
+            SuspendedUserAnswer::InvalidGrant => oauth(400, "invalid_grant", "Invalid email or User ID"),
+            SuspendedUserAnswer::AccessDenied => oauth(400, "access_denied", "Account restricted"),
+        },
+        ImpersonationRefusal::OutsideTrustedScope
+            if google.quirks.outside_trusted_org_unit == OutsideOuAnswer::AdminPolicyEnforced =>
+        {
+            oauth(
+                400,
+                "admin_policy_enforced",
+                "Access to your account data is restricted by policies within your organization. Please contact the administrator for your organization for more information.",
+            )
+        }
+        ImpersonationRefusal::OutsideTrustedScope | ImpersonationRefusal::ScopeNotGranted(_) => oauth(
+            401,
+            "unauthorized_client",
+            "Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.",
+        ),
+    }
 }
 
 fn audience_ok(aud: Option<&serde_json::Value>, host: &str) -> bool {

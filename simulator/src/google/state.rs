@@ -111,36 +111,8 @@ pub struct OAuthClient {
     pub redirect_uris: Vec<String>,
 }
 
-/// An authorization code waiting to be exchanged.
-#[derive(Debug, Clone)]
-pub struct AuthCode {
-    /// The consenting user.
-    pub subject: String,
-    /// Scopes granted.
-    pub scopes: Vec<String>,
-    /// Redirect URI it was issued for.
-    pub redirect_uri: String,
-    /// A refresh token is issued with it (`access_type=offline`).
-    pub offline: bool,
-    /// PKCE challenge (S256) or plain verifier, if any.
-    pub challenge: Option<(String, String)>,
-    /// Expiry.
-    pub expires_at: DateTime<Utc>,
-}
-
-/// A refresh token.
-#[derive(Debug, Clone)]
-pub struct RefreshGrant {
-    /// The user.
-    pub subject: String,
-    /// Scopes granted.
-    pub scopes: Vec<String>,
-    /// Revoked (by the user, an admin, or `/revoke`).
-    pub revoked: bool,
-}
-
 /// Everything the fake Google knows about one tenant.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct GoogleState {
     /// Primary domain.
     pub domain: String,
@@ -162,14 +134,12 @@ pub struct GoogleState {
     pub change_seq: u64,
     /// Bumped to invalidate every outstanding sync token (410 `fullSyncRequired`).
     pub sync_epoch: u32,
+    /// The tenant's key for signing Calendar sync tokens.
+    pub sync_secret: [u8; 32],
     /// Mailboxes, one per user.
     pub mailboxes: Vec<Mailbox>,
     /// The recorder's web OAuth client.
     pub oauth_client: OAuthClient,
-    /// Outstanding authorization codes.
-    pub codes: std::collections::HashMap<String, AuthCode>,
-    /// Refresh tokens.
-    pub refresh_tokens: std::collections::HashMap<String, RefreshGrant>,
     /// Users' consent answers and partial-consent scopes.
     pub consent: std::collections::HashMap<String, (crate::scenario::spec::ConsentAnswer, Option<Vec<String>>)>,
     /// Addresses of deleted users (their impersonation answers "The account has been deleted").
@@ -282,24 +252,30 @@ impl GoogleState {
             access: ws.app_access.clone(),
             change_seq: 0,
             sync_epoch: 0,
+            sync_secret: {
+                let mut secret = [0u8; 32];
+                crate::tenant::identity_rng(seed, tenant, "calendar sync tokens").fill_bytes(&mut secret);
+                secret
+            },
             oauth_client: match &ws.oauth_client {
                 Some(c) => OAuthClient {
                     client_id: c.client_id.clone(),
                     client_secret: c.client_secret.clone(),
                     redirect_uris: c.redirect_uris.clone(),
                 },
-                None => OAuthClient {
-                    client_id: format!("{}-{}.apps.googleusercontent.com", digits(rng, 12), alnum(rng, 32)),
-                    client_secret: format!("GOCSPX-{}", alnum(rng, 28)),
-                    redirect_uris: vec![],
-                },
+                None => {
+                    let rng = &mut crate::tenant::identity_rng(seed, tenant, "google oauth client");
+                    OAuthClient {
+                        client_id: format!("{}-{}.apps.googleusercontent.com", digits(rng, 12), alnum(rng, 32)),
+                        client_secret: format!("GOCSPX-{}", alnum(rng, 28)),
+                        redirect_uris: vec![],
+                    }
+                }
             },
-            codes: Default::default(),
             deleted: BTreeSet::new(),
             deleted_users: Vec::new(),
             quirks: ws.quirks.clone(),
             client_disabled: ws.client_disabled,
-            refresh_tokens: Default::default(),
             consent: ws.users.iter().map(|u| (u.email.clone(), (u.consent, u.consent_scopes.clone()))).collect(),
             mailboxes: ws
                 .users
@@ -512,19 +488,11 @@ impl GoogleState {
                 });
                 Ok(format!("{owner} received mail {subject:?}"))
             }
-            Action::RevokeUserGrants(email) => {
-                let mut n = 0;
-                for grant in self.refresh_tokens.values_mut().filter(|g| &g.subject == email && !g.revoked) {
-                    grant.revoked = true;
-                    n += 1;
-                }
-                Ok(format!("{email} removed the app's access ({n} refresh tokens revoked)"))
-            }
             Action::InvalidateSyncTokens => {
                 self.sync_epoch += 1;
                 Ok("invalidated every Calendar sync token".into())
             }
-            Action::AddFault(_) => Err("not a Google directory action".into()),
+            Action::AddFault(_) | Action::RevokeUserGrants(_) => Err("not a Google Workspace data action".into()),
         }
     }
 

@@ -21,14 +21,13 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::errors::oauth;
-use super::oauth::ACCESS_TOKEN_SECONDS;
-use super::state::{AuthCode, RefreshGrant};
+use super::grants::{AuthCode, RefreshGrant};
 use crate::Simulator;
 use crate::reply::Reply;
 use crate::scenario::expand_scope;
 use crate::scenario::spec::ConsentAnswer;
 use crate::server::PinnedTenant;
-use crate::tokens::{AccessGrant, Provider, random_token};
+use crate::tokens;
 
 fn page(status: StatusCode, title: &str, detail: &str) -> Response {
     let html = format!("<!doctype html><title>{title}</title><h1>{title}</h1><p>{detail}</p>");
@@ -60,14 +59,13 @@ pub(super) async fn authorize(
     };
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
     let (client_id, redirect_uri, state_param) = (get("client_id"), get("redirect_uri"), get("state"));
-    let mut guard = sim.state();
-    let Some(tenant) = guard.tenants.get_mut(&pin.0.0) else {
+    let Some(cell) = sim.tenant(&pin.0.0) else {
         return Reply::new(page(StatusCode::NOT_FOUND, "Error 404", "no such tenant"));
     };
+    let mut tenant = cell.lock();
     let now = tenant.clock.now();
-    let tenant_id = tenant.id.clone();
-    let reply = |r: Response, sub: Option<&str>| Reply::new(r).tenant(&tenant_id, now).subject(sub);
-    let Some(g) = tenant.google.as_mut() else {
+    let reply = |r: Response, sub: Option<&str>| Reply::new(r).tenant(&cell.id, now).subject(sub);
+    let Some(g) = tenant.google.clone() else {
         return reply(page(StatusCode::NOT_FOUND, "Error 404", "the tenant has no Google Workspace"), None);
     };
     if client_id != g.oauth_client.client_id {
@@ -121,12 +119,11 @@ pub(super) async fn authorize(
             .collect(),
         None => requested,
     };
-    let code = format!("4/0A{}", random_token(&mut tenant.rng, 60));
+    let code = tenant.tokens.mint("4/0A", 60);
     let challenge = q
         .get("code_challenge")
         .map(|c| (c.clone(), q.get("code_challenge_method").cloned().unwrap_or_else(|| "plain".into())));
-    let g = tenant.google.as_mut().expect("checked above");
-    g.codes.insert(
+    tenant.google_grants.codes.insert(
         code.clone(),
         AuthCode {
             subject: user.clone(),
@@ -137,6 +134,7 @@ pub(super) async fn authorize(
             expires_at: now + Duration::minutes(10),
         },
     );
+    drop(tenant);
     let scope = granted.join(" ");
     reply(
         redirect(
@@ -156,29 +154,36 @@ pub(super) fn exchange(
 ) -> Reply {
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let (client_id, client_secret) = basic.unwrap_or_else(|| (get("client_id"), get("client_secret")));
-    let mut guard = sim.state();
-    let state = &mut *guard;
-    let Some(tenant) = state.tenants.values_mut().find(|t| {
-        pin.is_none_or(|p| p.0 == t.id) && t.google.as_ref().is_some_and(|g| g.oauth_client.client_id == client_id)
-    }) else {
+    let grant_type = get("grant_type");
+    let presented = if grant_type == "authorization_code" { get("code") } else { get("refresh_token") };
+    // The code or refresh token names its tenant; otherwise the client id finds it.
+    let pin_id = pin.map(|p| p.0.as_str());
+    let cell = match tokens::tenant_of(&presented).filter(|t| pin_id.is_none_or(|p| p == *t)) {
+        Some(id) => sim.tenant(id).filter(|c| c.identity.google_oauth_client.as_deref() == Some(client_id.as_str())),
+        None => sim.find_tenant(pin_id, |id| id.google_oauth_client.as_deref() == Some(client_id.as_str())),
+    };
+    let Some(cell) = cell else {
         return Reply::new(oauth(401, "invalid_client", "The OAuth client was not found."));
     };
+    let mut tenant = cell.lock();
     let now = tenant.clock.now();
-    let tenant_id = tenant.id.clone();
-    let g = tenant.google.as_mut().expect("matched on google");
+    let refused = |r: Response, sub: Option<&str>| Reply::new(r).tenant(&cell.id, now).subject(sub);
+    let Some(g) = tenant.google.clone() else {
+        return refused(oauth(401, "invalid_client", "The OAuth client was not found."), None);
+    };
     if client_secret != g.oauth_client.client_secret {
-        return Reply::new(oauth(401, "invalid_client", "Unauthorized")).tenant(&tenant_id, now);
+        return refused(oauth(401, "invalid_client", "Unauthorized"), None);
     }
-    let (subject, scopes, refresh) = match get("grant_type").as_str() {
+    let (subject, scopes, refresh) = match grant_type.as_str() {
         "authorization_code" => {
-            let Some(code) = g.codes.remove(&get("code")) else {
-                return Reply::new(oauth(400, "invalid_grant", "Malformed auth code.")).tenant(&tenant_id, now);
+            let Some(code) = tenant.google_grants.codes.remove(&presented) else {
+                return refused(oauth(400, "invalid_grant", "Malformed auth code."), None);
             };
             if code.expires_at <= now {
-                return Reply::new(oauth(400, "invalid_grant", "Bad Request")).tenant(&tenant_id, now);
+                return refused(oauth(400, "invalid_grant", "Bad Request"), None);
             }
             if code.redirect_uri != get("redirect_uri") {
-                return Reply::new(oauth(400, "redirect_uri_mismatch", "Bad Request")).tenant(&tenant_id, now);
+                return refused(oauth(400, "redirect_uri_mismatch", "Bad Request"), None);
             }
             if let Some((challenge, method)) = &code.challenge {
                 let verifier = get("code_verifier");
@@ -188,13 +193,12 @@ pub(super) fn exchange(
                     verifier
                 };
                 if &computed != challenge {
-                    return Reply::new(oauth(400, "invalid_grant", "Invalid code verifier.")).tenant(&tenant_id, now);
+                    return refused(oauth(400, "invalid_grant", "Invalid code verifier."), None);
                 }
             }
             let refresh = code.offline.then(|| {
-                let token = format!("1//0g{}", random_token(&mut tenant.rng, 80));
-                let g = tenant.google.as_mut().expect("matched on google");
-                g.refresh_tokens.insert(
+                let token = tenant.tokens.mint("1//0g", 80);
+                tenant.google_grants.refresh_tokens.insert(
                     token.clone(),
                     RefreshGrant { subject: code.subject.clone(), scopes: code.scopes.clone(), revoked: false },
                 );
@@ -203,40 +207,30 @@ pub(super) fn exchange(
             (code.subject, code.scopes, refresh)
         }
         "refresh_token" => {
-            let grant = g.refresh_tokens.get(&get("refresh_token")).cloned();
+            let grant = tenant.google_grants.refresh_tokens.get(&presented).cloned();
             let owner = grant.as_ref().map(|r| r.subject.clone());
-            let usable = grant.filter(|r| !r.revoked && g.user(&r.subject).is_some_and(|u| !u.suspended));
+            // A revoked token, a suspended user, or a user moved outside the trusted org
+            // units is refused at refresh.
+            let usable =
+                grant.filter(|r| !r.revoked && g.user(&r.subject).is_some_and(|u| !u.suspended && g.is_trusted(u)));
             let Some(grant) = usable else {
-                return Reply::new(oauth(400, "invalid_grant", "Token has been expired or revoked."))
-                    .tenant(&tenant_id, now)
-                    .subject(owner.as_deref());
+                return refused(oauth(400, "invalid_grant", "Token has been expired or revoked."), owner.as_deref());
             };
-            // A user moved outside the trusted org units is refused at refresh too.
-            if g.user(&grant.subject).is_some_and(|u| !g.is_trusted(u)) {
-                return Reply::new(oauth(400, "invalid_grant", "Token has been expired or revoked."))
-                    .tenant(&tenant_id, now)
-                    .subject(Some(&grant.subject));
-            }
             (grant.subject, grant.scopes, None)
         }
         other => {
-            return Reply::new(oauth(400, "unsupported_grant_type", &format!("Invalid grant_type: {other}")))
-                .tenant(&tenant_id, now);
+            return refused(oauth(400, "unsupported_grant_type", &format!("Invalid grant_type: {other}")), None);
         }
     };
-    let access = AccessGrant {
-        tenant: tenant_id.clone(),
-        provider: Provider::Google,
-        subject: Some(subject.clone()),
-        scopes: scopes.iter().cloned().collect(),
-        expires_at: now + Duration::seconds(ACCESS_TOKEN_SECONDS),
-    };
-    let access_token = state.tokens.issue("ya29.", &mut tenant.rng, access);
-    let mut body = json!({ "access_token": access_token, "expires_in": ACCESS_TOKEN_SECONDS, "scope": scopes.join(" "), "token_type": "Bearer" });
-    if let Some(r) = refresh {
-        body["refresh_token"] = json!(r);
-    }
-    Reply::new(axum::Json(body).into_response()).tenant(&tenant_id, now).subject(Some(&subject))
+    drop(tenant);
+    let scope = scopes.join(" ");
+    super::oauth::issue(&cell, Some(subject), scopes, |mut body| {
+        body["scope"] = json!(scope);
+        if let Some(r) = refresh {
+            body["refresh_token"] = json!(r);
+        }
+        body
+    })
 }
 
 /// `POST /revoke?token=…` (or a form body): revokes a refresh token or an access token.
@@ -248,19 +242,22 @@ pub(super) async fn revoke(
 ) -> Reply {
     let form: HashMap<String, String> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let token = q.get("token").or_else(|| form.get("token")).cloned().unwrap_or_default();
-    let mut guard = sim.state();
-    let state = &mut *guard;
-    for t in state.tenants.values_mut().filter(|t| pin.as_ref().is_none_or(|p| p.0.0 == t.id)) {
-        if let Some(grant) = t.google.as_mut().and_then(|g| g.refresh_tokens.get_mut(&token)) {
-            grant.revoked = true;
-            let subject = grant.subject.clone();
-            state.tokens.revoke_subject(&t.id, &subject);
-            return Reply::new(StatusCode::OK.into_response()).tenant(&t.id, t.clock.now()).subject(Some(&subject));
-        }
+    let invalid = || Reply::new(oauth(400, "invalid_token", "Token expired or revoked"));
+    let Some(tenant_id) = tokens::tenant_of(&token) else { return invalid() };
+    if pin.as_ref().is_some_and(|p| p.0.0 != tenant_id) {
+        return invalid();
     }
-    if state.tokens.get(&token).is_some() {
-        state.tokens.revoke_token(&token);
-        return Reply::new(StatusCode::OK.into_response());
+    let Some(cell) = sim.tenant(tenant_id) else { return invalid() };
+    let mut tenant = cell.lock();
+    let now = tenant.clock.now();
+    if let Some(grant) = tenant.google_grants.refresh_tokens.get_mut(&token) {
+        grant.revoked = true;
+        let subject = grant.subject.clone();
+        tenant.tokens.revoke_subject(&subject);
+        return Reply::new(StatusCode::OK.into_response()).tenant(&cell.id, now).subject(Some(&subject));
     }
-    Reply::new(oauth(400, "invalid_token", "Token expired or revoked"))
+    if tenant.tokens.revoke_token(&token) {
+        return Reply::new(StatusCode::OK.into_response()).tenant(&cell.id, now);
+    }
+    invalid()
 }

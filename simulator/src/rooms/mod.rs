@@ -124,12 +124,12 @@ async fn join_room(
         }
     };
     let tenant_id = pin.0.0.clone();
-    let result = sim.with_tenant(&tenant_id, |t, _| {
+    let result = sim.with_tenant(&tenant_id, |t| {
         let now = t.clock.now();
-        if let Some(fault) = t.faults.take("rooms", "/rooms/join", None, now)
-            && fault.status >= 400
-        {
-            return Ok((now, Err(fault.status)));
+        let call = crate::faults::FaultCall { api: "rooms", path: "/rooms/join", user: None };
+        let intercept = t.faults.intercept(&call, now, &RoomErrors);
+        if let Some(answer) = intercept.answer {
+            return Ok((now, Err(answer), intercept.delay));
         }
         let ctx = JoinContext::for_tenant(t, &request.link);
         let outcome = join(&ctx, &request.bot_name, request.authenticated, now);
@@ -146,15 +146,21 @@ async fn join_room(
             consent_declined: ctx.room.consent_declined.iter().map(|e| e.value.to_ascii_lowercase()).collect(),
             recording_mode: outcome.recording_mode.into(),
         });
-        Ok((now, Ok(session)))
+        Ok((now, Ok(session), intercept.delay))
     });
     match result {
-        Ok((now, Ok(session))) => Reply::new(Json(session)).tenant(&tenant_id, now),
-        Ok((now, Err(status))) => {
-            Reply::new(error(StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE), "injected fault"))
-                .tenant(&tenant_id, now)
-        }
+        Ok((now, Ok(session), delay)) => Reply::new(Json(session)).tenant(&tenant_id, now).delayed(delay),
+        Ok((now, Err(answer), delay)) => Reply::new(answer).tenant(&tenant_id, now).delayed(delay),
         Err(e) => Reply::new(error(StatusCode::NOT_FOUND, &e.to_string())),
+    }
+}
+
+/// How the room service words an injected fault.
+struct RoomErrors;
+
+impl crate::faults::ErrorFormat for RoomErrors {
+    fn fault(&self, fault: &crate::faults::InjectedFault, _api: &str) -> Response {
+        error(StatusCode::from_u16(fault.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE), "injected fault")
     }
 }
 
@@ -165,7 +171,7 @@ async fn get_session(
 ) -> Reply {
     let Some(pin) = pin else { return Reply::new(error(StatusCode::BAD_REQUEST, PIN_REQUIRED)) };
     let tenant_id = pin.0.0.clone();
-    match sim.with_tenant(&tenant_id, |t, _| Ok((t.clock.now(), t.rooms.get(&id).cloned()))) {
+    match sim.with_tenant(&tenant_id, |t| Ok((t.clock.now(), t.rooms.get(&id).cloned()))) {
         Ok((now, Some(s))) => Reply::new(Json(s)).tenant(&tenant_id, now),
         Ok((now, None)) => {
             Reply::new(error(StatusCode::NOT_FOUND, &format!("no session {id}"))).tenant(&tenant_id, now)

@@ -4,13 +4,14 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use chrono::SecondsFormat;
 use serde_json::{Value, json};
 
 use super::state::{ZoomState, ZoomUser};
 use crate::Simulator;
+use crate::access::{self, Caller, Gate, ProviderErrors};
 use crate::reply::Reply;
 use crate::scenario::zoom::AutoRecording;
 use crate::server::PinnedTenant;
@@ -41,61 +42,61 @@ pub fn fault_response(status: u16, retry_after: Option<u64>) -> Response {
     error(status, u32::from(status), message)
 }
 
-/// Authenticates the bearer token, then runs `f` on the account under the lock.
+/// Zoom's wording of the shared pipeline's refusals.
+pub(super) struct ZoomErrors;
+
+impl crate::faults::ErrorFormat for ZoomErrors {
+    fn fault(&self, fault: &crate::faults::InjectedFault, _api: &str) -> Response {
+        fault_response(fault.status, fault.retry_after)
+    }
+}
+
+impl ProviderErrors for ZoomErrors {
+    fn invalid_token(&self) -> Response {
+        error(401, 124, "Invalid access token.")
+    }
+    fn expired_token(&self) -> Response {
+        error(401, 124, "Access token is expired.")
+    }
+}
+
+/// Admits the request through the shared pipeline with Zoom's scope rules, then runs `f`
+/// on a snapshot of the account with no lock held.
 fn with_account(
     sim: &Simulator,
     pin: Option<&PinnedTenant>,
     headers: &HeaderMap,
+    uri: &Uri,
     scope: &str,
     target: Option<&str>,
     f: impl FnOnce(&ZoomState) -> Response,
 ) -> Reply {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim().to_string());
-    let invalid = || Reply::new(error(401, 124, "Invalid access token."));
-    let Some(token) = token else { return invalid() };
-    let mut guard = sim.state();
-    let state = &mut *guard;
-    let Some(grant) = state.tokens.get(&token).cloned() else { return invalid() };
-    if grant.provider != Provider::Zoom || pin.is_some_and(|p| p.0 != grant.tenant) {
-        return invalid();
-    }
-    let Some(tenant) = state.tenants.get_mut(&grant.tenant) else { return invalid() };
-    let now = tenant.clock.now();
-    let reply = |r: Response| Reply::new(r).tenant(&grant.tenant, now);
-    if grant.expires_at <= now {
-        return reply(error(401, 124, "Access token is expired."));
-    }
-    if !grant.scopes.contains(scope) {
+    let gate = Gate { provider: Provider::Zoom, api: "zoom", path: uri.path(), errors: &ZoomErrors };
+    let check = |t: &crate::tenant::Tenant, caller: &Caller| {
+        if caller.scopes.contains(scope) {
+            return Ok(());
+        }
         // A user-level scope (without `:admin`) reads only the account owner's own data.
-        let user_level = scope.strip_suffix(":admin").is_some_and(|s| grant.scopes.contains(s));
+        let user_level = scope.strip_suffix(":admin").is_some_and(|s| caller.scopes.contains(s));
         let own = |z: &ZoomState, t: &str| {
             t == "me" || z.users.first().is_some_and(|u| u.id == t || u.email.eq_ignore_ascii_case(t))
         };
-        let allowed = user_level && tenant.zoom.as_ref().is_some_and(|z| target.is_some_and(|t| own(z, t)));
-        if !allowed {
-            return reply(if user_level {
-                error(400, 200, "No permission.")
-            } else {
-                error(400, 4711, &format!("Invalid access token, does not contain scopes:[{scope}]."))
-            });
+        let allowed = user_level && t.zoom.as_deref().is_some_and(|z| target.is_some_and(|t| own(z, t)));
+        match (allowed, user_level) {
+            (true, _) => Ok(()),
+            (false, true) => Err(error(400, 200, "No permission.")),
+            (false, false) => {
+                Err(error(400, 4711, &format!("Invalid access token, does not contain scopes:[{scope}].")))
+            }
         }
-    }
-    let mut delay = None;
-    if let Some(fault) = tenant.faults.take("zoom", "/v2/", None, now) {
-        delay = fault.latency_ms;
-        if fault.status >= 400 || fault.drop_connection {
-            let status = if fault.status >= 400 { fault.status } else { 500 };
-            return reply(fault_response(status, fault.retry_after)).delayed(delay);
-        }
-    }
-    match &tenant.zoom {
-        Some(zoom) => reply(f(zoom)).delayed(delay),
-        None => invalid(),
+    };
+    let admitted = match access::admit(sim, pin, headers, &gate, check, |t, _| t.zoom.clone()) {
+        Ok(a) => a,
+        Err(refusal) => return refusal,
+    };
+    match &admitted.snapshot {
+        Some(zoom) => admitted.reply(f(zoom)),
+        None => admitted.reply(ZoomErrors.invalid_token()),
     }
 }
 
@@ -132,9 +133,10 @@ pub(super) async fn list_users(
     State(sim): State<Simulator>,
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
+    uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> Reply {
-    with_account(&sim, pin.as_deref(), &headers, "user:read:list_users:admin", None, |z| {
+    with_account(&sim, pin.as_deref(), &headers, &uri, "user:read:list_users:admin", None, |z| {
         let status = q.get("status").map(String::as_str).unwrap_or("active");
         let size = match q.get("page_size").map(|s| s.parse::<usize>()) {
             None => 30,
@@ -167,9 +169,10 @@ pub(super) async fn get_user(
     State(sim): State<Simulator>,
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
+    uri: Uri,
     Path(user_id): Path<String>,
 ) -> Reply {
-    with_account(&sim, pin.as_deref(), &headers, "user:read:admin", Some(&user_id), |z| match z.user(&user_id) {
+    with_account(&sim, pin.as_deref(), &headers, &uri, "user:read:admin", Some(&user_id), |z| match z.user(&user_id) {
         Some(u) => Json(user_json(u)).into_response(),
         None => error(404, 1001, &format!("User does not exist: {user_id}.")),
     })
@@ -179,9 +182,10 @@ pub(super) async fn user_settings(
     State(sim): State<Simulator>,
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
+    uri: Uri,
     Path(user_id): Path<String>,
 ) -> Reply {
-    with_account(&sim, pin.as_deref(), &headers, "user:read:settings:admin", Some(&user_id), |z| {
+    with_account(&sim, pin.as_deref(), &headers, &uri, "user:read:settings:admin", Some(&user_id), |z| {
         match z.user(&user_id) {
         Some(u) => Json(json!({
             "schedule_meeting": { "host_video": true, "participants_video": true, "join_before_host": u.join_before_host },
@@ -208,9 +212,10 @@ pub(super) async fn get_meeting(
     State(sim): State<Simulator>,
     pin: Option<axum::Extension<PinnedTenant>>,
     headers: HeaderMap,
+    uri: Uri,
     Path(meeting_id): Path<String>,
 ) -> Reply {
-    with_account(&sim, pin.as_deref(), &headers, "meeting:read:admin", None, |z| {
+    with_account(&sim, pin.as_deref(), &headers, &uri, "meeting:read:admin", None, |z| {
         let Some(m) = meeting_id.parse::<u64>().ok().and_then(|id| z.meetings.iter().find(|m| m.id == id)) else {
             return error(404, 3001, &format!("Meeting does not exist: {meeting_id}."));
         };

@@ -6,10 +6,8 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use chrono::Duration;
 use serde_json::json;
 
@@ -25,14 +23,6 @@ pub const SCOPES: &str = "user:read:admin meeting:read:admin user:read:list_user
 
 fn token_error(reason: &str, error: &str) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({ "reason": reason, "error": error }))).into_response()
-}
-
-fn basic(headers: &HeaderMap) -> Option<(String, String)> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
-    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
-    let (id, secret) = decoded.split_once(':')?;
-    Some((id.to_string(), secret.to_string()))
 }
 
 pub(super) async fn token(
@@ -52,43 +42,44 @@ pub(super) async fn token(
     if account_id.is_empty() {
         return Reply::new(token_error("Bad Request", "invalid_request"));
     }
-    let mut guard = sim.state();
-    let state = &mut *guard;
-    let Some(tenant) = state.tenants.values_mut().find(|t| {
-        pin.as_ref().is_none_or(|p| p.0.0 == t.id) && t.zoom.as_ref().is_some_and(|z| z.account_id == account_id)
-    }) else {
+    let pin_id = pin.as_ref().map(|p| p.0.0.as_str());
+    let Some(cell) = sim.find_tenant(pin_id, |id| id.zoom_account.as_deref() == Some(account_id.as_str())) else {
         return Reply::new(token_error("Account does not exist", "invalid_request"));
     };
+    let mut tenant = cell.lock();
     let now = tenant.clock.now();
-    let tenant_id = tenant.id.clone();
-    let zoom = tenant.zoom.as_ref().expect("matched on zoom");
-    let reply = |r: Response| Reply::new(r).tenant(&tenant_id, now);
-    match basic(&headers) {
+    let Some(zoom) = tenant.zoom.clone() else {
+        return Reply::new(token_error("Account does not exist", "invalid_request"));
+    };
+    let reply = |r: Response| Reply::new(r).tenant(&cell.id, now);
+    match crate::access::basic(&headers) {
         Some((id, secret)) if id == zoom.client_id && secret == zoom.client_secret => {}
         _ => return reply(token_error("Invalid client_id or client_secret", "invalid_client")),
     }
-    if let Some(fault) = tenant.faults.take("zoom_token", "/oauth/token", None, now) {
-        return reply(super::api::fault_response(fault.status, fault.retry_after));
+    let call = crate::faults::FaultCall { api: "zoom_token", path: "/oauth/token", user: None };
+    let intercept = tenant.faults.intercept(&call, now, &super::api::ZoomErrors);
+    if let Some(answer) = intercept.answer {
+        return reply(answer).delayed(intercept.delay);
     }
-    let scope = zoom.scopes.join(" ");
     // A new token invalidates the account's earlier ones.
-    state.tokens.revoke_provider(&tenant_id, Provider::Zoom);
+    tenant.tokens.revoke_provider(Provider::Zoom);
     let grant = AccessGrant {
-        tenant: tenant_id.clone(),
         provider: Provider::Zoom,
         subject: None,
-        scopes: zoom.scopes.iter().cloned().collect(),
+        scopes: std::sync::Arc::new(zoom.scopes.iter().cloned().collect()),
         expires_at: now + Duration::seconds(TOKEN_SECONDS),
     };
-    let access_token = state.tokens.issue("eyJzdiI6IjAwMDAwMSJ9.", &mut tenant.rng, grant);
+    let access_token = tenant.tokens.issue("eyJzdiI6IjAwMDAwMSJ9.", grant, now);
+    drop(tenant);
     reply(
         Json(json!({
             "access_token": access_token,
             "token_type": "bearer",
             "expires_in": TOKEN_SECONDS,
-            "scope": scope,
+            "scope": zoom.scopes.join(" "),
             "api_url": "https://api.zoom.us",
         }))
         .into_response(),
     )
+    .delayed(intercept.delay)
 }

@@ -82,7 +82,10 @@ pub struct ZoomState {
 
 impl ZoomState {
     /// Builds the account; ids and credentials not in the scenario come from `rng`.
-    pub fn build(spec: &ZoomSpec, rng: &mut ChaCha8Rng, start: DateTime<Utc>) -> Self {
+    /// Generated credentials come from the seed and the tenant id, so each tenant is an
+    /// account of its own.
+    pub fn build(spec: &ZoomSpec, rng: &mut ChaCha8Rng, start: DateTime<Utc>, seed: u64, tenant: &str) -> Self {
+        let mut credentials = crate::tenant::identity_rng(seed, tenant, "zoom app");
         let users = spec
             .users
             .iter()
@@ -136,9 +139,18 @@ impl ZoomState {
             })
             .collect();
         ZoomState {
-            account_id: spec.account_id.clone().unwrap_or_else(|| random_token(rng, 22).replace(['-', '_'], "A")),
-            client_id: spec.client_id.clone().unwrap_or_else(|| random_token(rng, 22).replace(['-', '_'], "z")),
-            client_secret: spec.client_secret.clone().unwrap_or_else(|| random_token(rng, 32).replace(['-', '_'], "s")),
+            account_id: spec
+                .account_id
+                .clone()
+                .unwrap_or_else(|| random_token(&mut credentials, 22).replace(['-', '_'], "A")),
+            client_id: spec
+                .client_id
+                .clone()
+                .unwrap_or_else(|| random_token(&mut credentials, 22).replace(['-', '_'], "z")),
+            client_secret: spec
+                .client_secret
+                .clone()
+                .unwrap_or_else(|| random_token(&mut credentials, 32).replace(['-', '_'], "s")),
             users,
             meetings,
             scopes: spec
