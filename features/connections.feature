@@ -26,6 +26,15 @@ Feature: Connecting Google Workspace company-wide or user-by-user
     And the company is connected company-wide through "ada.admin@acme.example"
 
   @DC-13
+  Scenario: An admin connects the company company-wide and the engine reads the directory
+    When the company connects Google Workspace company-wide as "ada.admin@acme.example"
+    Then the company is connected company-wide through "ada.admin@acme.example"
+    And the page does not show the banner "not_connected"
+    When the engine syncs
+    Then the journal shows GET "/admin/directory/" answered 200
+    And the calendar icon of "nora.north@acme.example" is green
+
+  @DC-13
   Scenario: A user-by-user connection does not read the directory
     Given "nora.north@acme.example" has a meeting "QBR with Globex" at "+2h"
       | email                | response |

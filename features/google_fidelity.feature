@@ -69,10 +69,12 @@ Feature: Google Workspace answers like Google
     Then Google answers 200
     When the recorder calls GET "/gmail/v1/users/me/profile" as "nora.north@acme.example" with scope "gmail.readonly"
     Then Google answers 200
+
+  Scenario: A scope the app was not granted is refused at the token endpoint
     When the recorder calls GET "/admin/directory/v1/customer/my_customer/orgunits?type=all" as "ada.admin@acme.example" with scope "admin.directory.orgunit.readonly"
     Then Google answers 401 with reason "unauthorized_client"
 
-  Scenario: Granting a scope to the service account makes its endpoints available
+  Scenario: Granting scopes to the service account opens their endpoints and closes the others
     Given the app is granted the scopes "admin.directory.user.readonly, admin.directory.orgunit.readonly"
     When the recorder calls GET "/admin/directory/v1/customer/my_customer/orgunits?type=all" as "ada.admin@acme.example" with scope "admin.directory.orgunit.readonly"
     Then Google answers 200

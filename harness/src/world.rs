@@ -51,8 +51,9 @@ pub struct TenantWorld {
     pub settings: CompanySettings,
     /// The started tenant.
     pub live: Option<Live>,
-    /// Why the last connection attempt was refused, if it was.
-    pub last_connection_error: Option<String>,
+    /// The last connection attempt's outcome (`Err` says why it was refused); `None`
+    /// until a step attempts one.
+    pub last_connection_attempt: Option<Result<(), String>>,
     /// The last direct provider call's answer.
     pub last_answer: Option<crate::steps::provider::ProviderAnswer>,
 }
@@ -72,7 +73,7 @@ impl TenantWorld {
             spec: None,
             settings: CompanySettings::default(),
             live: None,
-            last_connection_error: None,
+            last_connection_attempt: None,
             last_answer: None,
         }
     }

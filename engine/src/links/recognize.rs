@@ -359,32 +359,10 @@ pub(super) fn query_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// Decodes `%XX` escapes (any hex case); a `%` not followed by two hex digits stays as
-/// it is, and bytes that are not UTF-8 become U+FFFD.
+/// it is, `+` stays a `+` (these are URL parts, not form fields), and bytes that are not
+/// UTF-8 become U+FFFD.
 pub(super) fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = match (bytes.get(i + 1), bytes.get(i + 2)) {
-            (Some(&hi), Some(&lo)) if bytes[i] == b'%' => hex_value(hi).zip(hex_value(lo)),
-            _ => None,
-        };
-        match escaped {
-            Some((hi, lo)) => {
-                out.push(hi << 4 | lo);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 #[cfg(test)]
@@ -455,5 +433,30 @@ mod tests {
         for &(input, expected) in cases {
             assert_eq!(percent_decode(input), expected, "{input}");
         }
+    }
+
+    #[test]
+    fn percent_decoding_keeps_plus_decodes_once_and_replaces_broken_utf8() {
+        let cases: &[(&str, &str)] = &[
+            // `+` is a plus in a URL part; only form bodies read it as a space.
+            ("a+b%2Bc%20d", "a+b+c d"),
+            // One pass: an encoded `%` stays a `%` followed by what came after it.
+            ("%2541", "%41"),
+            ("%e2%82%ac", "€"),
+            ("%00", "\0"),
+            // A multi-byte character cut short, or a lead byte followed by ASCII.
+            ("%E2%82", "\u{FFFD}"),
+            ("%C3%28x", "\u{FFFD}(x"),
+            ("caf%C3%A9%FF!", "café\u{FFFD}!"),
+        ];
+        for &(input, expected) in cases {
+            assert_eq!(percent_decode(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn passcodes_are_percent_decoded_but_plus_is_kept() {
+        let link = recognize("https://zoom.us/j/123456789?pwd=a+b%2Bc%C3%A9");
+        assert_eq!(link.and_then(|l| l.passcode).as_deref(), Some("a+b+cé"));
     }
 }

@@ -253,33 +253,21 @@ fn substitute_v3_tokens(body: &str, replaced: &[char]) -> Result<String, &'stati
     Ok(out)
 }
 
-/// Decodes base64url (standard `+` `/` accepted too), padding optional.
+/// Decodes the base64url of v3's replaced characters, as Proofpoint's decoder
+/// (`urlsafe_b64decode`) does: padding optional, non-zero trailing bits tolerated. A link
+/// that went through a tool writing standard base64 (`+`, `/`) is read too; one string
+/// mixing both alphabets is not.
 fn base64url_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=');
-    if s.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0u32;
-    for b in s.bytes() {
-        let value = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xff) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    use base64::Engine as _;
+    use base64::alphabet;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+    const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true);
+    const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&alphabet::URL_SAFE, LENIENT);
+    const STANDARD: GeneralPurpose = GeneralPurpose::new(&alphabet::STANDARD, LENIENT);
+    URL_SAFE.decode(s).or_else(|_| STANDARD.decode(s)).ok()
 }
 
 /// Undoes the HTML escaping of a link copied out of an `href`: `&amp;`, `&lt;`, `&gt;`,
@@ -358,10 +346,37 @@ mod tests {
             ("_-8", Some(&[0xff, 0xef])),
             ("A", None),
             ("a!b", None),
+            // Standard base64 from a tool that re-encoded the link.
+            ("+/8", Some(&[0xfb, 0xff])),
+            ("Kw=", Some(b"+")),
+            ("Kw==", Some(b"+")),
+            // Trailing bits that are not zero are tolerated, as Python's decoder does.
+            ("Kx", Some(b"+")),
         ];
         for &(input, expected) in cases {
             assert_eq!(base64url_decode(input).as_deref(), expected, "{input:?}");
         }
+    }
+
+    #[test]
+    fn base64url_rejects_misplaced_padding_and_mixed_alphabets() {
+        // The old hand-written decoder trimmed any run of `=` and let `=` stand alone.
+        for input in ["Kw===", "=", "Kw==Kw==", "K=w", "-/8"] {
+            assert_eq!(base64url_decode(input), None, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn v3_replaced_characters_that_are_not_utf8_are_malformed() {
+        // `_w` is the single byte 0xFF: valid base64url, not UTF-8.
+        let url = "https://urldefense.com/v3/__https://x.example/*__;_w!!a!b$";
+        assert_eq!(
+            unwrap(url),
+            Err(UnwrapError::Malformed {
+                wrapper: Wrapper::ProofpointV3,
+                reason: "the replaced characters are not UTF-8"
+            })
+        );
     }
 
     #[test]

@@ -17,14 +17,34 @@ fn company_name(w: &mut TenantWorld, name: String) {
     w.settings.name = name;
 }
 
-/// Connects Google Workspace company-wide, the admin `email` granting access.
+/// Declares that Google Workspace is connected company-wide through an admin (settings only, nothing is checked).
 #[given(expr = "the company connects Google Workspace company-wide as {string}")]
-#[when(expr = "the company connects Google Workspace company-wide as {string}")]
 fn company_wide(w: &mut TenantWorld, admin: String) {
     let admin = admin.to_ascii_lowercase();
     w.settings.google.mode = ConnectionMode::CompanyWide;
     w.settings.google.tenant_domain = admin.rsplit_once('@').map(|(_, d)| d.to_string());
     w.settings.google.admin = Some(admin);
+}
+
+/// Connects Google Workspace company-wide through the engine as an admin; the step fails if the engine refuses.
+#[when(expr = "the company connects Google Workspace company-wide as {string}")]
+async fn connect_company_wide(w: &mut TenantWorld, admin: String) -> StepResult {
+    attempt_company_wide(w, &admin).await?;
+    match &w.last_connection_attempt {
+        Some(Ok(())) => Ok(()),
+        Some(Err(e)) => Err(format!("the engine refused to connect company-wide as {admin}: {e}")),
+        None => Err("no connection was attempted".into()),
+    }
+}
+
+/// Asks the engine to connect the company company-wide as `admin`, keeping the outcome.
+async fn attempt_company_wide(w: &mut TenantWorld, admin: &str) -> StepResult {
+    let mut settings = w.settings.clone();
+    let live = w.live().await?;
+    let result = live.engine.connect_company_wide(&mut settings, admin).await;
+    w.last_connection_attempt = Some(result);
+    w.settings = settings;
+    Ok(())
 }
 
 /// Switches the Google Workspace connection to user-by-user (each member connects their own mailbox).
@@ -152,12 +172,7 @@ fn member_seat(w: &mut TenantWorld, email: String, seat: SeatParam) -> StepResul
 /// they are an admin of a tenant the company may connect); a refusal is kept for `Then`.
 #[when(expr = "{string} tries to connect Google Workspace company-wide")]
 async fn try_company_wide(w: &mut TenantWorld, admin: String) -> StepResult {
-    let mut settings = w.settings.clone();
-    let live = w.live().await?;
-    let result = live.engine.connect_company_wide(&mut settings, &admin).await;
-    w.last_connection_error = result.err();
-    w.settings = settings;
-    Ok(())
+    attempt_company_wide(w, &admin).await
 }
 
 /// A member connects their own Google account (user-by-user): the harness plays their
@@ -165,26 +180,28 @@ async fn try_company_wide(w: &mut TenantWorld, admin: String) -> StepResult {
 #[when(expr = "{string} connects their Google account")]
 async fn connect_account(w: &mut TenantWorld, email: String) -> StepResult {
     w.live().await?;
-    w.last_connection_error = w.connect_member(&email).await.err();
+    w.last_connection_attempt = Some(w.connect_member(&email).await);
     Ok(())
 }
 
 /// Asserts the last connection attempt was refused with a message containing a text.
 #[then(expr = "the connection is refused with {string}")]
 fn refused_with(w: &mut TenantWorld, text: String) -> StepResult {
-    match &w.last_connection_error {
-        Some(e) if e.contains(&text) => Ok(()),
-        Some(e) => Err(format!("the connection was refused with {e:?}, which does not mention {text:?}")),
-        None => Err(format!("the connection succeeded; expected a refusal mentioning {text:?}")),
+    match &w.last_connection_attempt {
+        Some(Err(e)) if e.contains(&text) => Ok(()),
+        Some(Err(e)) => Err(format!("the connection was refused with {e:?}, which does not mention {text:?}")),
+        Some(Ok(())) => Err(format!("the connection succeeded; expected a refusal mentioning {text:?}")),
+        None => Err(format!("no connection was attempted; expected a refusal mentioning {text:?}")),
     }
 }
 
 /// Asserts the last connection attempt succeeded.
 #[then(expr = "the connection succeeds")]
 fn connection_succeeds(w: &mut TenantWorld) -> StepResult {
-    match &w.last_connection_error {
-        None => Ok(()),
-        Some(e) => Err(format!("the connection was refused: {e}")),
+    match &w.last_connection_attempt {
+        Some(Ok(())) => Ok(()),
+        Some(Err(e)) => Err(format!("the connection was refused: {e}")),
+        None => Err("no connection was attempted: a When step must try to connect first".into()),
     }
 }
 

@@ -14,17 +14,15 @@ async fn entries(w: &mut TenantWorld, method: &str, path: &str, status: u16) -> 
         ("path", path.to_string()),
         ("status", status.to_string()),
     ];
-    let body: serde_json::Value = live
-        .http
-        .get(url)
-        .query(&query)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(body["entries"].as_array().cloned().unwrap_or_default())
+    let response = live.http.get(url).query(&query).send().await.map_err(|e| e.to_string())?;
+    let status = response.status();
+    let body: serde_json::Value = response.json().await.map_err(|e| e.to_string())?;
+    // A journal that could not be read must not look like one with no matching entry
+    // (`0 × …` would pass).
+    match body["entries"].as_array() {
+        Some(entries) if status.is_success() => Ok(entries.clone()),
+        _ => Err(format!("the journal could not be read ({status}): {body}")),
+    }
 }
 
 /// The journal holds at least one request with this method and path prefix answered with this status.

@@ -58,6 +58,9 @@ async fn icon_is(w: &mut TenantWorld, icon: IconParam, email: String, color: Col
 #[then(expr = "every team member's {icon} icon is {color}")]
 async fn every_icon_is(w: &mut TenantWorld, icon: IconParam, color: Color) -> StepResult {
     let page = w.page().await?;
+    if page.members.is_empty() {
+        return Err(format!("expected every {:?} icon {:?}, but the page has no team members", icon.0, color.0));
+    }
     let wrong: Vec<String> = page.members.iter().filter(|r| r.icon(icon.0) != color.0).map(describe).collect();
     if !wrong.is_empty() {
         return Err(format!("expected every {:?} icon {:?}, but:\n  {}", icon.0, color.0, wrong.join("\n  ")));
@@ -69,8 +72,13 @@ async fn every_icon_is(w: &mut TenantWorld, icon: IconParam, color: Color) -> St
 #[then(expr = "the Team members page shows:")]
 async fn page_shows(w: &mut TenantWorld, step: &Step) -> StepResult {
     let page = w.page().await?;
+    let rows = table_rows(step)?;
+    if rows.is_empty() {
+        return Err("the table lists no members: nothing would be checked".into());
+    }
     let mut problems = Vec::new();
-    for expected in table_rows(step)? {
+    let mut checked = 0;
+    for expected in rows {
         let email = expected.get("member").ok_or("the table needs a `member` column")?;
         let r = row(&page, email)?;
         for (column, kind) in
@@ -78,6 +86,7 @@ async fn page_shows(w: &mut TenantWorld, step: &Step) -> StepResult {
         {
             if let Some(cell) = expected.get(column).filter(|c| !c.is_empty()) {
                 let want = color_cell(cell)?;
+                checked += 1;
                 if r.icon(kind) != want {
                     problems.push(format!(
                         "{email} {column}: expected {want:?}, got {:?} — {}",
@@ -87,6 +96,9 @@ async fn page_shows(w: &mut TenantWorld, step: &Step) -> StepResult {
                 }
             }
         }
+    }
+    if checked == 0 {
+        return Err("the table has no `email`, `calendar` or `web conference` cell to check".into());
     }
     if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
 }
