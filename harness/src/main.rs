@@ -33,6 +33,13 @@ enum Command {
         /// Where to write each tenant's key files.
         #[arg(long, default_value = "target/tenantsim/credentials")]
         credentials_dir: PathBuf,
+        /// Require `Authorization: Bearer TOKEN` on every admin API call (for a shared machine).
+        #[arg(long, env = "TENANTSIM_ADMIN_TOKEN")]
+        admin_token: Option<String>,
+        /// Also accept admin API calls addressed to this Host (repeatable; `*` for any).
+        /// Loopback names are always accepted.
+        #[arg(long = "allow-host", value_name = "HOST")]
+        allow_hosts: Vec<String>,
     },
     /// Run the feature suite against the simulator and the reference engine.
     Run {
@@ -76,8 +83,15 @@ async fn real_main() -> Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { scenarios, listen, manifest, credentials_dir } => {
-            harness::serve::serve(&scenarios, listen, manifest.as_deref(), &credentials_dir).await
+        Command::Serve { scenarios, listen, manifest, credentials_dir, admin_token, allow_hosts } => {
+            let mut sim = simulator::Simulator::builder();
+            if let Some(token) = admin_token {
+                sim = sim.admin_token(token);
+            }
+            for host in allow_hosts {
+                sim = sim.allow_admin_host(host);
+            }
+            harness::serve::serve(sim.build(), &scenarios, listen, manifest.as_deref(), &credentials_dir).await
         }
         Command::Check { scenarios } => check(&scenarios),
         Command::Steps => {

@@ -7,14 +7,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use simulator::Simulator;
 
-/// Serves `scenarios` on `listen` until Ctrl-C.
+/// Loads `scenarios` into `sim` and serves it on `listen` until Ctrl-C.
 pub async fn serve(
+    sim: Simulator,
     scenarios: &[PathBuf],
     listen: SocketAddr,
     manifest_path: Option<&Path>,
     credentials_dir: &Path,
 ) -> Result<()> {
-    let sim = Simulator::default();
     for file in scenarios {
         let scenario = simulator::scenario::load_file(file).map_err(|e| anyhow::anyhow!("{e}"))?;
         sim.load(scenario).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
