@@ -281,6 +281,12 @@ impl Engine {
         all
     }
 
+    /// How many times each meeting UID was stored as a new meeting (see
+    /// [`store::SyncState::new_imports`]).
+    pub fn new_imports(&self) -> std::collections::BTreeMap<String, u32> {
+        self.state().new_imports().clone()
+    }
+
     /// Directory users from the last successful directory sync.
     pub fn directory(&self) -> Vec<google::DirectoryUser> {
         self.state().directory.clone()
