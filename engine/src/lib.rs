@@ -213,10 +213,10 @@ impl Engine {
         let admin = admin.to_ascii_lowercase();
         let domain = admin.rsplit_once('@').map(|(_, d)| d.to_string()).unwrap_or_default();
         // One tenant per provider (DC-12).
-        if let Some(connected) = &settings.google.tenant_domain
-            && *connected != domain
+        if let Some(connected) = settings.google.tenant_domain()
+            && connected != domain
         {
-            return Err(ConnectError::AnotherTenant { connected: connected.clone(), requested: domain });
+            return Err(ConnectError::AnotherTenant { connected: connected.to_string(), requested: domain });
         }
         let google = self.google.as_ref().ok_or(ConnectError::NotConfigured)?;
         google.set_user_by_user(false);
@@ -224,7 +224,6 @@ impl Engine {
             Ok(_) => {
                 settings.google.mode = settings::ConnectionMode::CompanyWide;
                 settings.google.admin = Some(admin);
-                settings.google.tenant_domain = Some(domain);
                 Ok(())
             }
             // Company-wide needs a provider admin (DC-13).

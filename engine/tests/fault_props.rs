@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use engine::google::{GoogleEndpoints, ServiceAccountKeyFile};
-use engine::settings::{CompanySettings, ConnectionMode, GoogleConnection, TeamMember};
+use engine::settings::{CompanySettings, ConnectionMode, TeamMember, WorkspaceConnection};
 use engine::{BoxFuture, Clock, Engine, RetryPolicy};
 use proptest::prelude::*;
 use simulator::{FaultRule, Simulator};
@@ -134,7 +134,7 @@ async fn run(t: &Tenant, faults: &[(usize, u8, u32)]) -> Run {
         .build()
         .unwrap();
     let settings = CompanySettings {
-        google: GoogleConnection {
+        google: WorkspaceConnection {
             mode: ConnectionMode::CompanyWide,
             admin: Some("u0@acme.example".into()),
             ..Default::default()

@@ -180,7 +180,8 @@ fn evaluate(f: MeetingFacts<'_>, s: &CompanySettings, d: &mut RecordingDecision)
         let Some(c) = &chosen.consent else {
             return Err((Reason::ConsentLinkMissing, None));
         };
-        if !rec.consent_slug.is_empty() && !c.company.eq_ignore_ascii_case(&rec.consent_slug) {
+        let slug = s.consent_slug();
+        if !slug.is_empty() && !c.company.eq_ignore_ascii_case(&slug) {
             return Err((Reason::ExternalConsentLink, Some(c.company.clone())));
         }
         if c.link_type != profile.link_type {
