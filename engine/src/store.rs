@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ProviderError;
-use crate::google::{CalendarEvent, DirectoryUser};
+use crate::provider::{CalendarEvent, DirectoryUser, MailMessage};
 
 /// The outcome of reaching one kind of a member's data.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -105,7 +105,7 @@ pub struct SyncState {
     /// Calendar sync tokens by (member, calendar id).
     pub sync_tokens: BTreeMap<(String, String), String>,
     /// Imported emails by (member, message id).
-    pub emails: BTreeMap<(String, String), crate::google::MailMessage>,
+    pub emails: BTreeMap<(String, String), MailMessage>,
     /// How many times each meeting UID was stored as a new meeting (not a refresh). Kept
     /// by [`SyncState::upsert_meeting`] only, read through [`SyncState::new_imports`]: it
     /// is the evidence for "nothing imported twice" (DC-06) that a map keyed by UID alone

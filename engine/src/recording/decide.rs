@@ -60,7 +60,7 @@ fn evaluate(f: MeetingFacts<'_>, s: &CompanySettings, d: &mut RecordingDecision)
     let rec = &s.recording;
     // Calendar read access: the connection covers the member and the provider has not
     // refused (or failed) the last time the engine read their calendar.
-    let connected = |email: &str| match s.google.mode {
+    let connected = |email: &str| match s.workspace().1.mode {
         ConnectionMode::CompanyWide => true,
         ConnectionMode::UserByUser => s.member(email).is_some_and(|m| m.connected),
         ConnectionMode::None => false,
