@@ -97,6 +97,7 @@ pub struct EngineBuilder {
     retry: RetryPolicy,
     window: SyncWindow,
     google: Option<(GoogleEndpoints, ServiceAccountKeyFile)>,
+    workspaces: Vec<Box<dyn Workspace>>,
     zoom: Option<zoom::ZoomConfig>,
     rooms_url: Option<String>,
     oauth: Option<google::OAuthClientConfig>,
@@ -133,6 +134,14 @@ impl EngineBuilder {
         self
     }
 
+    /// Adds a provider tenant behind the [`Workspace`] traits (another provider, or a
+    /// test double); it replaces one of the same kind configured before.
+    pub fn workspace(mut self, workspace: Box<dyn Workspace>) -> Self {
+        self.workspaces.retain(|w| w.kind() != workspace.kind());
+        self.workspaces.push(workspace);
+        self
+    }
+
     /// Connects to a Zoom account (server-to-server OAuth app).
     pub fn zoom(mut self, config: zoom::ZoomConfig) -> Self {
         self.zoom = Some(config);
@@ -148,8 +157,9 @@ impl EngineBuilder {
     /// Builds the engine; fails if the key file cannot be used.
     pub fn build(self) -> Result<Engine, ProviderError> {
         let http = http::HttpClient::new(self.clock.clone(), self.retry);
-        let mut workspaces: Vec<Box<dyn Workspace>> = Vec::new();
+        let mut workspaces = self.workspaces;
         if let Some((endpoints, key)) = self.google {
+            workspaces.retain(|w| w.kind() != WorkspaceKind::Google);
             let client = GoogleClient::new(http.clone(), self.clock.clone(), endpoints, key)?;
             workspaces.push(Box::new(match self.oauth {
                 Some(oauth) => client.with_oauth_client(oauth),
@@ -177,6 +187,7 @@ impl Engine {
             retry: RetryPolicy::default(),
             window: SyncWindow::default(),
             google: None,
+            workspaces: Vec::new(),
             zoom: None,
             rooms_url: None,
             oauth: None,

@@ -172,3 +172,230 @@ pub trait Workspace: DirectoryProvider + CalendarProvider + MailProvider {
         code: &'a str,
     ) -> BoxFuture<'a, Result<(String, Vec<String>), ProviderError>>;
 }
+
+#[cfg(test)]
+mod tests {
+    //! The seam itself: an in-memory workspace (no HTTP, no Google client) plugged in
+    //! through the builder is synced, paged and connected exactly like Google is.
+
+    use std::collections::BTreeMap;
+    use std::sync::{Arc, Mutex};
+
+    use chrono::{DateTime, Duration, Utc};
+
+    use super::*;
+    use crate::clock::Clock;
+    use crate::settings::{CompanySettings, TeamMember, WorkspaceConnection};
+    use crate::{ConnectError, Engine, Icon};
+
+    struct FixedClock(DateTime<Utc>);
+
+    impl Clock for FixedClock {
+        fn now(&self) -> DateTime<Utc> {
+            self.0
+        }
+        fn sleep(&self, _: Duration) -> BoxFuture<'_, ()> {
+            Box::pin(async {})
+        }
+    }
+
+    fn at() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2025-03-10T09:00:00Z").map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+    }
+
+    /// A tenant in memory: `admin` may read the directory, `refused` members' calendars
+    /// are refused, every event of `events` is on each attendee's primary calendar.
+    #[derive(Default)]
+    struct Memory {
+        admin: String,
+        users: Vec<String>,
+        refused: Vec<String>,
+        events: Vec<CalendarEvent>,
+        modes: Mutex<Vec<ConnectionMode>>,
+    }
+
+    fn refused(status: u16, code: &str) -> ProviderError {
+        ProviderError::Refused {
+            provider: WorkspaceKind::Google.display_name().into(),
+            status,
+            code: code.into(),
+            message: "refused by the test tenant".into(),
+        }
+    }
+
+    impl DirectoryProvider for Memory {
+        fn list_users<'a>(&'a self, admin: &'a str) -> BoxFuture<'a, Result<Vec<DirectoryUser>, ProviderError>> {
+            let result = if admin == self.admin {
+                Ok(self
+                    .users
+                    .iter()
+                    .map(|u| DirectoryUser {
+                        email: u.clone(),
+                        name: u.clone(),
+                        org_unit: "/".into(),
+                        suspended: false,
+                    })
+                    .collect())
+            } else {
+                Err(refused(403, "forbidden"))
+            };
+            Box::pin(async move { result })
+        }
+    }
+
+    impl CalendarProvider for Memory {
+        fn list_calendars<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Result<Vec<CalendarRef>, ProviderError>> {
+            let result = if self.refused.iter().any(|r| r == user) {
+                Err(refused(401, "unauthorized_client"))
+            } else {
+                Ok(vec![CalendarRef { id: user.to_string(), primary: true }])
+            };
+            Box::pin(async move { result })
+        }
+
+        fn list_events<'a>(
+            &'a self,
+            user: &'a str,
+            _calendar: &'a str,
+            _from: DateTime<Utc>,
+            _to: DateTime<Utc>,
+            _sync_token: Option<&'a str>,
+        ) -> BoxFuture<'a, Result<EventChanges, ProviderError>> {
+            let events = self
+                .events
+                .iter()
+                .filter(|e| e.organizer == user || e.attendees.iter().any(|a| a.email == user))
+                .cloned()
+                .collect();
+            Box::pin(async move { Ok(EventChanges { events, cancelled: vec![], next_sync_token: None }) })
+        }
+    }
+
+    impl MailProvider for Memory {
+        fn list_message_ids<'a>(
+            &'a self,
+            _user: &'a str,
+            _after: DateTime<Utc>,
+        ) -> BoxFuture<'a, Result<Vec<String>, ProviderError>> {
+            Box::pin(async { Ok(vec![]) })
+        }
+
+        fn get_message<'a>(&'a self, _user: &'a str, id: &'a str) -> BoxFuture<'a, Result<MailMessage, ProviderError>> {
+            Box::pin(async move { Err(ProviderError::Protocol(format!("no message {id}"))) })
+        }
+    }
+
+    impl Workspace for Memory {
+        fn kind(&self) -> WorkspaceKind {
+            WorkspaceKind::Google
+        }
+        fn use_mode(&self, mode: ConnectionMode) {
+            self.modes.lock().unwrap_or_else(|p| p.into_inner()).push(mode);
+        }
+        fn begin_user_connection(&self, email: &str) -> Result<String, ProviderError> {
+            Ok(format!("https://consent.example/{email}"))
+        }
+        fn complete_user_connection<'a>(
+            &'a self,
+            _state: &'a str,
+            _code: &'a str,
+        ) -> BoxFuture<'a, Result<(String, Vec<String>), ProviderError>> {
+            Box::pin(async { Err(refused(400, "invalid_grant")) })
+        }
+    }
+
+    fn event(uid: &str, organizer: &str, attendees: &[&str]) -> CalendarEvent {
+        CalendarEvent {
+            id: format!("id-{uid}"),
+            ical_uid: uid.into(),
+            title: format!("meeting {uid}"),
+            start: at() + Duration::hours(2),
+            end: at() + Duration::hours(3),
+            organizer: organizer.into(),
+            attendees: attendees
+                .iter()
+                .map(|a| EventAttendee { email: (*a).into(), response: "accepted".into() })
+                .collect(),
+            visibility: "default".into(),
+            description: None,
+            location: Some("https://zoom.us/j/81234567890".into()),
+            hangout_link: None,
+            updated: None,
+        }
+    }
+
+    fn engine() -> Engine {
+        let memory = Memory {
+            admin: "ada@acme.example".into(),
+            users: vec!["ada@acme.example".into(), "nora@acme.example".into(), "sam@acme.example".into()],
+            refused: vec!["sam@acme.example".into()],
+            events: vec![event("m1", "nora@acme.example", &["ada@acme.example"]), event("m2", "ada@acme.example", &[])],
+            modes: Mutex::default(),
+        };
+        let built = Engine::builder().clock(Arc::new(FixedClock(at()))).workspace(Box::new(memory)).build();
+        built.unwrap_or_else(|e| panic!("an in-memory workspace needs no key: {e}"))
+    }
+
+    fn settings() -> CompanySettings {
+        CompanySettings {
+            google: WorkspaceConnection {
+                mode: ConnectionMode::CompanyWide,
+                admin: Some("ada@acme.example".into()),
+                ..Default::default()
+            },
+            team: ["ada@acme.example", "nora@acme.example", "sam@acme.example"].map(TeamMember::new).to_vec(),
+            ..Default::default()
+        }
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        match tokio::runtime::Builder::new_current_thread().build() {
+            Ok(rt) => rt.block_on(f),
+            Err(e) => panic!("runtime: {e}"),
+        }
+    }
+
+    #[test]
+    fn another_workspace_plugs_in_and_is_synced_like_google() {
+        let engine = engine();
+        let settings = settings();
+        let report = block_on(engine.sync(&settings));
+        assert_eq!(report.directory_users, Some(3));
+        assert_eq!(report.new_meetings, 2, "m1 on two calendars counts once");
+        let uids: BTreeMap<String, Vec<String>> =
+            engine.meetings().into_iter().map(|m| (m.event.ical_uid, m.seen_on.into_keys().collect())).collect();
+        assert_eq!(
+            uids,
+            BTreeMap::from([
+                ("m1".to_string(), vec!["ada@acme.example".to_string(), "nora@acme.example".to_string()]),
+                ("m2".to_string(), vec!["ada@acme.example".to_string()]),
+            ])
+        );
+        let page = engine.team_page(&settings);
+        let icon = |email: &str| page.member(email).map(|r| r.calendar_icon);
+        assert_eq!(icon("nora@acme.example"), Some(Icon::Green));
+        assert_eq!(icon("sam@acme.example"), Some(Icon::Red));
+        let sam = page.member("sam@acme.example").map(|r| r.warnings.clone()).unwrap_or_default();
+        assert!(
+            sam.iter().any(|w| w.code == "access_refused" && w.message.starts_with("Google Workspace refused access")),
+            "the refusal names the provider by its display name: {sam:?}"
+        );
+    }
+
+    #[test]
+    fn connecting_through_the_seam_names_the_provider() {
+        let engine = engine();
+        let mut settings = CompanySettings::default();
+        let refused = block_on(engine.connect_company_wide(&mut settings, "nora@acme.example"));
+        match refused {
+            Err(e @ ConnectError::NotAdmin { .. }) => {
+                assert!(e.to_string().starts_with("nora@acme.example is not a Google Workspace admin"), "{e}")
+            }
+            other => panic!("expected NotAdmin, got {other:?}"),
+        }
+        assert_eq!(settings, CompanySettings::default(), "a refusal changes nothing");
+        assert!(block_on(engine.connect_company_wide(&mut settings, "Ada@acme.example")).is_ok());
+        assert_eq!(settings.google.admin.as_deref(), Some("ada@acme.example"));
+        assert_eq!(settings.google.mode, ConnectionMode::CompanyWide);
+    }
+}
