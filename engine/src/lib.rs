@@ -9,7 +9,9 @@
 //! # Layout
 //! - [`Engine`] (this file): the facade — `sync`, `team_page`, `meetings`.
 //! - [`settings`]: the company's configuration.
-//! - [`google`]: the Google Workspace client (tokens, Directory, Calendar).
+//! - [`provider`]: the traits sync, page and decisions see the company's directory,
+//!   calendars and mail through, with neutral types; [`google`]: the Google Workspace
+//!   client (tokens, Directory, Calendar, Gmail), one implementation.
 //! - [`http`]: retries with backoff and `Retry-After`, on the engine's clock.
 //! - `sync`: one sync run; [`store`]: what was imported; [`page`]: the Team members page.
 //! - [`recording`]: will each meeting be recorded (REC rules); `schedule`: deciding after
@@ -23,6 +25,7 @@ pub mod google;
 pub mod http;
 pub mod links;
 pub mod page;
+pub mod provider;
 pub mod recording;
 mod schedule;
 pub mod settings;
@@ -41,29 +44,36 @@ pub use store::ImportedMeeting;
 pub use sync::{SyncReport, SyncWindow};
 
 use google::{GoogleClient, GoogleEndpoints, ServiceAccountKeyFile};
+use provider::Workspace;
+use settings::WorkspaceKind;
 use store::SyncState;
 
 /// Why a connection attempt was refused; nothing changed.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
     /// Company-wide connections need a provider admin (DC-13).
-    #[error(
-        "{0} is not a Google Workspace admin: only an admin can connect company-wide; connect user-by-user instead"
-    )]
-    NotAdmin(String),
+    #[error("{admin} is not a {provider} admin: only an admin can connect company-wide; connect user-by-user instead")]
+    NotAdmin {
+        /// The provider's display name.
+        provider: &'static str,
+        /// Who tried.
+        admin: String,
+    },
     /// The company is already connected to another tenant (DC-12).
     #[error(
-        "the company is already connected to the Google Workspace tenant {connected}; a company connects one tenant per provider, so {requested} was not connected"
+        "the company is already connected to the {provider} tenant {connected}; a company connects one tenant per provider, so {requested} was not connected"
     )]
     AnotherTenant {
+        /// The provider's display name.
+        provider: &'static str,
         /// The tenant already connected.
         connected: String,
         /// The tenant asked for.
         requested: String,
     },
-    /// The engine has no Google client configured.
-    #[error("Google Workspace is not configured")]
-    NotConfigured,
+    /// The engine has no client for this provider configured.
+    #[error("{0} is not configured")]
+    NotConfigured(&'static str),
     /// The provider refused or failed.
     #[error(transparent)]
     Provider(ProviderError),
@@ -72,7 +82,8 @@ pub enum ConnectError {
 /// The engine for one company.
 pub struct Engine {
     clock: Arc<dyn Clock>,
-    google: Option<GoogleClient>,
+    /// The provider tenants the engine can reach, at most one per kind.
+    workspaces: Vec<Box<dyn Workspace>>,
     zoom: Option<zoom::ZoomClient>,
     bot: Option<bot::BotClient>,
     window: SyncWindow,
@@ -86,6 +97,7 @@ pub struct EngineBuilder {
     retry: RetryPolicy,
     window: SyncWindow,
     google: Option<(GoogleEndpoints, ServiceAccountKeyFile)>,
+    workspaces: Vec<Box<dyn Workspace>>,
     zoom: Option<zoom::ZoomConfig>,
     rooms_url: Option<String>,
     oauth: Option<google::OAuthClientConfig>,
@@ -122,6 +134,14 @@ impl EngineBuilder {
         self
     }
 
+    /// Adds a provider tenant behind the [`Workspace`] traits (another provider, or a
+    /// test double); it replaces one of the same kind configured before.
+    pub fn workspace(mut self, workspace: Box<dyn Workspace>) -> Self {
+        self.workspaces.retain(|w| w.kind() != workspace.kind());
+        self.workspaces.push(workspace);
+        self
+    }
+
     /// Connects to a Zoom account (server-to-server OAuth app).
     pub fn zoom(mut self, config: zoom::ZoomConfig) -> Self {
         self.zoom = Some(config);
@@ -137,21 +157,20 @@ impl EngineBuilder {
     /// Builds the engine; fails if the key file cannot be used.
     pub fn build(self) -> Result<Engine, ProviderError> {
         let http = http::HttpClient::new(self.clock.clone(), self.retry);
-        let google = match self.google {
-            Some((endpoints, key)) => {
-                let client = GoogleClient::new(http.clone(), self.clock.clone(), endpoints, key)?;
-                Some(match self.oauth {
-                    Some(oauth) => client.with_oauth_client(oauth),
-                    None => client,
-                })
-            }
-            None => None,
-        };
+        let mut workspaces = self.workspaces;
+        if let Some((endpoints, key)) = self.google {
+            workspaces.retain(|w| w.kind() != WorkspaceKind::Google);
+            let client = GoogleClient::new(http.clone(), self.clock.clone(), endpoints, key)?;
+            workspaces.push(Box::new(match self.oauth {
+                Some(oauth) => client.with_oauth_client(oauth),
+                None => client,
+            }));
+        }
         let zoom = self.zoom.map(|config| zoom::ZoomClient::new(http.clone(), self.clock.clone(), config));
         let bot = self.rooms_url.map(|url| bot::BotClient::new(http, &url));
         Ok(Engine {
             clock: self.clock,
-            google,
+            workspaces,
             zoom,
             bot,
             window: self.window,
@@ -168,10 +187,16 @@ impl Engine {
             retry: RetryPolicy::default(),
             window: SyncWindow::default(),
             google: None,
+            workspaces: Vec::new(),
             zoom: None,
             rooms_url: None,
             oauth: None,
         }
+    }
+
+    /// The client for a provider, if one was configured.
+    fn workspace(&self, kind: WorkspaceKind) -> Option<&dyn Workspace> {
+        self.workspaces.iter().find(|w| w.kind() == kind).map(|w| w.as_ref())
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, SyncState> {
@@ -185,8 +210,9 @@ impl Engine {
             let state = self.state();
             (state.sync_tokens.clone(), state.emails.keys().cloned().collect())
         };
+        let (kind, conn) = settings.workspace();
         let outcome =
-            sync::read_provider(self.google.as_ref(), settings, &tokens, &known_mail, started, self.window).await;
+            sync::read_provider(self.workspace(kind), conn, settings, &tokens, &known_mail, started, self.window).await;
         let finished = self.clock.now();
         let report = sync::apply(&mut self.state(), outcome, finished);
         self.schedule(settings).await;
@@ -207,36 +233,50 @@ impl Engine {
         }
     }
 
-    /// Connects Google Workspace company-wide as `admin`, if they are an admin of a tenant
-    /// the company may connect; on success `settings` says so, otherwise nothing changes.
+    /// Connects Google Workspace company-wide as `admin` (see
+    /// [`Engine::connect_workspace_company_wide`]).
     pub async fn connect_company_wide(&self, settings: &mut CompanySettings, admin: &str) -> Result<(), ConnectError> {
-        let admin = admin.to_ascii_lowercase();
+        self.connect_workspace_company_wide(WorkspaceKind::Google, settings, admin).await
+    }
+
+    /// Connects a provider company-wide as `admin`, if they are an admin of a tenant the
+    /// company may connect; on success `settings` says so, otherwise nothing changes.
+    pub async fn connect_workspace_company_wide(
+        &self,
+        kind: WorkspaceKind,
+        settings: &mut CompanySettings,
+        admin: &str,
+    ) -> Result<(), ConnectError> {
+        let provider = kind.display_name();
+        let admin = admin.trim().to_ascii_lowercase();
         let domain = admin.rsplit_once('@').map(|(_, d)| d.to_string()).unwrap_or_default();
         // One tenant per provider (DC-12).
-        if let Some(connected) = &settings.google.tenant_domain
-            && *connected != domain
+        if let Some(connected) = settings.connection(kind).tenant_domain()
+            && connected != domain
         {
-            return Err(ConnectError::AnotherTenant { connected: connected.clone(), requested: domain });
+            return Err(ConnectError::AnotherTenant { provider, connected: connected.to_string(), requested: domain });
         }
-        let google = self.google.as_ref().ok_or(ConnectError::NotConfigured)?;
-        google.set_user_by_user(false);
-        match google.list_users(&admin).await {
+        let workspace = self.workspace(kind).ok_or(ConnectError::NotConfigured(provider))?;
+        workspace.use_mode(settings::ConnectionMode::CompanyWide);
+        match workspace.list_users(&admin).await {
             Ok(_) => {
-                settings.google.mode = settings::ConnectionMode::CompanyWide;
-                settings.google.admin = Some(admin);
-                settings.google.tenant_domain = Some(domain);
+                let conn = settings.connection_mut(kind);
+                conn.mode = settings::ConnectionMode::CompanyWide;
+                conn.admin = Some(admin);
                 Ok(())
             }
             // Company-wide needs a provider admin (DC-13).
-            Err(ProviderError::Refused { status: 403, .. }) => Err(ConnectError::NotAdmin(admin)),
+            Err(ProviderError::Refused { status: 403, .. }) => Err(ConnectError::NotAdmin { provider, admin }),
             Err(e) => Err(ConnectError::Provider(e)),
         }
     }
 
-    /// Starts a member's user-by-user connection: the Google consent URL for their browser.
-    pub fn begin_user_connection(&self, email: &str) -> Result<String, ConnectError> {
-        let google = self.google.as_ref().ok_or(ConnectError::NotConfigured)?;
-        google.begin_user_connection(email).map_err(ConnectError::Provider)
+    /// Starts a member's user-by-user connection to the company's provider: the consent
+    /// URL for their browser.
+    pub fn begin_user_connection(&self, settings: &CompanySettings, email: &str) -> Result<String, ConnectError> {
+        let kind = settings.workspace().0;
+        let workspace = self.workspace(kind).ok_or(ConnectError::NotConfigured(kind.display_name()))?;
+        workspace.begin_user_connection(email).map_err(ConnectError::Provider)
     }
 
     /// Completes a member's connection with what the browser brought back to the redirect
@@ -247,8 +287,9 @@ impl Engine {
         state: &str,
         code: &str,
     ) -> Result<Vec<String>, ConnectError> {
-        let google = self.google.as_ref().ok_or(ConnectError::NotConfigured)?;
-        let (email, scopes) = google.complete_user_connection(state, code).await.map_err(ConnectError::Provider)?;
+        let kind = settings.workspace().0;
+        let workspace = self.workspace(kind).ok_or(ConnectError::NotConfigured(kind.display_name()))?;
+        let (email, scopes) = workspace.complete_user_connection(state, code).await.map_err(ConnectError::Provider)?;
         if let Some(m) = settings.member_mut(&email) {
             m.connected = true;
         }
@@ -256,7 +297,7 @@ impl Engine {
     }
 
     /// Every imported email with the member whose mailbox it came from, oldest first.
-    pub fn emails(&self) -> Vec<(String, google::MailMessage)> {
+    pub fn emails(&self) -> Vec<(String, provider::MailMessage)> {
         let mut all: Vec<_> = self.state().emails.iter().map(|((member, _), m)| (member.clone(), m.clone())).collect();
         all.sort_by(|a, b| (a.1.at, &a.1.id).cmp(&(b.1.at, &b.1.id)));
         all
@@ -281,8 +322,14 @@ impl Engine {
         all
     }
 
+    /// How many times each meeting UID was stored as a new meeting (see
+    /// [`store::SyncState::new_imports`]).
+    pub fn new_imports(&self) -> std::collections::BTreeMap<String, u32> {
+        self.state().new_imports().clone()
+    }
+
     /// Directory users from the last successful directory sync.
-    pub fn directory(&self) -> Vec<google::DirectoryUser> {
+    pub fn directory(&self) -> Vec<provider::DirectoryUser> {
         self.state().directory.clone()
     }
 }

@@ -14,6 +14,10 @@
 //!   data → red `access_refused` (DC-05); unreachable → red `connectivity` (DC-06);
 //!   answered → green (DC-11).
 //! - banner `technical_problem` counts members with any red icon (DC-05).
+//!
+//! Only the company's connection to its email/calendar provider
+//! ([`CompanySettings::workspace`]) is read, never a provider by name; messages name the
+//! provider through its display name.
 
 use serde::{Deserialize, Serialize};
 
@@ -109,16 +113,16 @@ impl TeamMembersPage {
     }
 }
 
-const PROVIDER: &str = "Google Workspace";
-
 fn notice(code: &str, message: String, icon: Option<IconKind>) -> Notice {
     Notice { code: code.into(), message, icon, count: None }
 }
 
 /// Computes the page.
 pub fn team_members_page(settings: &CompanySettings, state: &SyncState) -> TeamMembersPage {
-    let google = &settings.google;
-    let connected_any = match google.mode {
+    // The company's email/calendar provider, whichever it is; messages name it.
+    let (kind, conn) = settings.workspace();
+    let provider = kind.display_name();
+    let connected_any = match conn.mode {
         ConnectionMode::None => false,
         ConnectionMode::CompanyWide => true,
         ConnectionMode::UserByUser => settings.team.iter().any(|m| m.connected),
@@ -131,10 +135,10 @@ pub fn team_members_page(settings: &CompanySettings, state: &SyncState) -> TeamM
             None,
         ));
         Some("not_connected")
-    } else if !google.import_permission {
+    } else if !conn.import_permission {
         banners.push(notice(
             "permission_not_given",
-            format!("No emails or calls are imported because you have not given permission on the {PROVIDER} page in your company settings."),
+            format!("No emails or calls are imported because you have not given permission on the {provider} page in your company settings."),
             None,
         ));
         Some("permission_not_given")
@@ -151,13 +155,13 @@ pub fn team_members_page(settings: &CompanySettings, state: &SyncState) -> TeamM
         })
         .collect();
 
-    if blanket.is_none() && google.mode == ConnectionMode::UserByUser {
+    if blanket.is_none() && conn.mode == ConnectionMode::UserByUser {
         let missing = settings.team.iter().filter(|m| !m.connected).count();
         if missing > 0 {
             banners.push(Notice {
                 code: "members_not_connected".into(),
                 message: format!(
-                    "{missing} team members aren't importing their data as they have not connected to {PROVIDER}"
+                    "{missing} team members aren't importing their data as they have not connected to {provider}"
                 ),
                 icon: None,
                 count: Some(missing),
@@ -192,13 +196,15 @@ fn blanket_row(m: &TeamMember) -> MemberRow {
 
 fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> MemberRow {
     let mut warnings = Vec::new();
-    let ubu = settings.google.mode == ConnectionMode::UserByUser;
+    let (kind, conn) = settings.workspace();
+    let provider = kind.display_name();
+    let ubu = conn.mode == ConnectionMode::UserByUser;
     let access = state.members.get(&m.email).cloned().unwrap_or_default();
 
-    if settings.google.mode == ConnectionMode::UserByUser && !m.connected {
+    if ubu && !m.connected {
         let w = notice(
             "not_connected",
-            format!("{} has not connected their mailbox to {PROVIDER}; a reminder email can be sent.", m.email),
+            format!("{} has not connected their mailbox to {provider}; a reminder email can be sent.", m.email),
             None,
         );
         warnings.push(w);
@@ -210,10 +216,10 @@ fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> 
     // Email.
     let email_icon = if !m.capture.email {
         Icon::Off
-    } else if !settings.google.email_authorized {
+    } else if !conn.email_authorized {
         warnings.push(notice(
             "email_not_authorized",
-            format!("Emails aren't imported because you haven't authorized access to your emails in {PROVIDER}."),
+            format!("Emails aren't imported because you haven't authorized access to your emails in {provider}."),
             Some(IconKind::Email),
         ));
         Icon::Yellow
@@ -233,7 +239,7 @@ fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> 
         ));
         Icon::Yellow
     } else {
-        access_icon(&access.email, IconKind::Email, &mut warnings, ubu)
+        access_icon(&access.email, IconKind::Email, &mut warnings, ubu, provider)
     };
 
     // Calendar.
@@ -254,7 +260,7 @@ fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> 
         ));
         Icon::Yellow
     } else {
-        access_icon(&access.calendar, IconKind::Calendar, &mut warnings, ubu)
+        access_icon(&access.calendar, IconKind::Calendar, &mut warnings, ubu, provider)
     };
 
     // Web conferences: meetings to record come from the calendar.
@@ -276,13 +282,19 @@ fn member_row(settings: &CompanySettings, state: &SyncState, m: &TeamMember) -> 
         Icon::Yellow
     } else {
         // The calendar warning (if any) already explains this icon.
-        access_icon(&access.calendar, IconKind::WebConference, &mut Vec::new(), ubu)
+        access_icon(&access.calendar, IconKind::WebConference, &mut Vec::new(), ubu, provider)
     };
 
     MemberRow { email: m.email.clone(), email_icon, calendar_icon, web_conference_icon, warnings }
 }
 
-fn access_icon(access: &Access, kind: IconKind, warnings: &mut Vec<Notice>, user_by_user: bool) -> Icon {
+fn access_icon(
+    access: &Access,
+    kind: IconKind,
+    warnings: &mut Vec<Notice>,
+    user_by_user: bool,
+    provider: &str,
+) -> Icon {
     // A user-by-user connection that no longer works, or lacks scopes, is for the member
     // to fix (reconnect), not a technical problem (DC-10).
     if let (true, Access::Refused(ProviderError::Refused { code, message, .. })) = (user_by_user, access) {
@@ -292,14 +304,14 @@ fn access_icon(access: &Access, kind: IconKind, warnings: &mut Vec<Notice>, user
                 (
                     "user_connection_lost",
                     format!(
-                        "The member's connection to {PROVIDER} no longer exists ({message}); ask them to reconnect."
+                        "The member's connection to {provider} no longer exists ({message}); ask them to reconnect."
                     ),
                 )
             } else {
                 (
                     "user_scopes_missing",
                     format!(
-                        "The member connected {PROVIDER} without the needed permissions ({message}); ask them to reconnect and allow access."
+                        "The member connected {provider} without the needed permissions ({message}); ask them to reconnect and allow access."
                     ),
                 )
             };
@@ -320,13 +332,13 @@ fn access_icon(access: &Access, kind: IconKind, warnings: &mut Vec<Notice>, user
             };
             warnings.push(notice(
                 "access_refused",
-                format!("{PROVIDER} refused access to this member's data ({detail}). Check that the app's access in {PROVIDER} covers this member's organizational unit or group."),
+                format!("{provider} refused access to this member's data ({detail}). Check that the app's access in {provider} covers this member's organizational unit or group."),
                 Some(kind),
             ));
             Icon::Red
         }
         Access::Unreachable(e) => {
-            warnings.push(notice("connectivity", format!("{PROVIDER} could not be reached: {e}"), Some(kind)));
+            warnings.push(notice("connectivity", format!("{provider} could not be reached: {e}"), Some(kind)));
             Icon::Red
         }
     }

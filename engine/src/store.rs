@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ProviderError;
-use crate::google::{CalendarEvent, DirectoryUser};
+use crate::provider::{CalendarEvent, DirectoryUser, MailMessage};
 
 /// The outcome of reaching one kind of a member's data.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -105,7 +105,12 @@ pub struct SyncState {
     /// Calendar sync tokens by (member, calendar id).
     pub sync_tokens: BTreeMap<(String, String), String>,
     /// Imported emails by (member, message id).
-    pub emails: BTreeMap<(String, String), crate::google::MailMessage>,
+    pub emails: BTreeMap<(String, String), MailMessage>,
+    /// How many times each meeting UID was stored as a new meeting (not a refresh). Kept
+    /// by [`SyncState::upsert_meeting`] only, read through [`SyncState::new_imports`]: it
+    /// is the evidence for "nothing imported twice" (DC-06) that a map keyed by UID alone
+    /// cannot give.
+    new_imports: BTreeMap<String, u32>,
 }
 
 impl SyncState {
@@ -139,10 +144,18 @@ impl SyncState {
                     last_seen: now,
                     cancelled: false,
                 };
+                let count = self.new_imports.entry(uid.clone()).or_default();
+                *count = count.saturating_add(1);
                 self.meetings.insert(uid, meeting);
                 true
             }
         }
+    }
+
+    /// How many times each meeting UID was stored as new; 1 for every meeting when
+    /// nothing was imported twice.
+    pub fn new_imports(&self) -> &BTreeMap<String, u32> {
+        &self.new_imports
     }
 
     /// Marks the meeting whose event id is `id` cancelled; true if it was not already.

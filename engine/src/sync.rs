@@ -1,8 +1,10 @@
 //! One sync run: directory, then each member's calendars (and mail access), recording
 //! every member's outcome and importing meetings.
 //!
-//! Company-wide Google only for now: the admin is impersonated for the directory and
-//! each member for their own calendars. Calendars are read incrementally: the first
+//! The providers are the company's [`Workspace`] (Google Workspace now, Microsoft 365
+//! later) and its connection settings; nothing here names a provider. Company-wide, the
+//! admin is acted as for the directory and each member for their own calendars;
+//! user-by-user, each connected member's own grant is used. Calendars are read incrementally: the first
 //! read is a full listing of the window and yields a sync token; later reads replay only
 //! the changes since it (updates, cancellations), and a 410 `fullSyncRequired` falls back
 //! to a full listing. Calls are sequential so a run is deterministic against a virtual
@@ -15,8 +17,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use crate::error::ProviderError;
-use crate::google::{CalendarEvent, DirectoryUser, GoogleClient, MailMessage};
-use crate::settings::{CompanySettings, ConnectionMode};
+use crate::provider::{CalendarEvent, CalendarProvider, DirectoryUser, MailMessage, MailProvider, Workspace};
+use crate::settings::{CompanySettings, ConnectionMode, WorkspaceConnection};
 use crate::store::{Access, CalendarKind, MemberAccess, SyncState};
 
 /// How far around "now" calendars are read on a full listing.
@@ -79,8 +81,10 @@ pub(crate) struct SyncOutcome {
     pub mail: Vec<(String, MailMessage)>,
 }
 
+/// Reads `workspace` as its `conn`ection and the rest of `settings` say.
 pub(crate) async fn read_provider(
-    google: Option<&GoogleClient>,
+    workspace: Option<&dyn Workspace>,
+    conn: &WorkspaceConnection,
     settings: &CompanySettings,
     tokens: &BTreeMap<CalendarKey, String>,
     known_mail: &std::collections::BTreeSet<(String, String)>,
@@ -94,16 +98,15 @@ pub(crate) async fn read_provider(
         reads: Vec::new(),
         mail: Vec::new(),
     };
-    let conn = &settings.google;
-    let Some(google) = google else { return outcome };
+    let Some(workspace) = workspace else { return outcome };
     if conn.mode == ConnectionMode::None || !conn.import_permission {
         return outcome;
     }
     let user_by_user = conn.mode == ConnectionMode::UserByUser;
-    google.set_user_by_user(user_by_user);
+    workspace.use_mode(conn.mode);
     // Only a company-wide connection (made by an admin) reads the directory (DC-13).
     if let (false, Some(admin)) = (user_by_user, &conn.admin) {
-        let users = google.list_users(admin).await;
+        let users = workspace.list_users(admin).await;
         outcome.report.directory_users = users.as_ref().ok().map(Vec::len);
         outcome.directory = Some(users);
     }
@@ -114,7 +117,7 @@ pub(crate) async fn read_provider(
             continue;
         }
         if settings.import.calendar && (m.capture.calendar || m.capture.web_conferences) {
-            let result = read_calendars(google, &m.email, tokens, now, window, &mut outcome).await;
+            let result = read_calendars(workspace, &m.email, tokens, now, window, &mut outcome).await;
             access.calendar = Access::from_result(&result);
             if let Err(e) = result {
                 outcome.report.member_errors.push((m.email.clone(), e.to_string()));
@@ -123,7 +126,7 @@ pub(crate) async fn read_provider(
         // Mail is read (read-only) only for members with email import on (DC-14), and
         // only with a CRM to say which mail matters (DC-15).
         if m.capture.email && settings.import.email && conn.email_authorized && settings.crm.connected {
-            let result = read_mail(google, &m.email, now - window.mail_lookback, settings, known_mail).await;
+            let result = read_mail(workspace, &m.email, now - window.mail_lookback, settings, known_mail).await;
             access.email = Access::from_result(&result);
             match result {
                 Ok(mail) => outcome.mail.extend(mail.into_iter().map(|msg| (m.email.clone(), msg))),
@@ -135,22 +138,20 @@ pub(crate) async fn read_provider(
     outcome
 }
 
-/// Reads every calendar `user` owns (secondary ones too: whether they count is a
-/// recording decision, REC-03), incrementally where a sync token is known.
 /// New messages of `user` since `after` whose sender or recipients are CRM contacts.
-async fn read_mail(
-    google: &GoogleClient,
+async fn read_mail<M: MailProvider + ?Sized>(
+    mail: &M,
     user: &str,
     after: DateTime<Utc>,
     settings: &CompanySettings,
     known: &std::collections::BTreeSet<(String, String)>,
 ) -> Result<Vec<MailMessage>, ProviderError> {
     let mut kept = Vec::new();
-    for id in google.list_message_ids(user, after).await? {
+    for id in mail.list_message_ids(user, after).await? {
         if known.contains(&(user.to_string(), id.clone())) {
             continue;
         }
-        let msg = google.get_message(user, &id).await?;
+        let msg = mail.get_message(user, &id).await?;
         if std::iter::once(&msg.from).chain(&msg.to).any(|a| settings.crm.has_contact(a)) {
             kept.push(msg);
         }
@@ -158,22 +159,24 @@ async fn read_mail(
     Ok(kept)
 }
 
-async fn read_calendars(
-    google: &GoogleClient,
+/// Reads every calendar `user` owns (secondary ones too: whether they count is a
+/// recording decision, REC-03), incrementally where a sync token is known.
+async fn read_calendars<C: CalendarProvider + ?Sized>(
+    calendars: &C,
     user: &str,
     tokens: &BTreeMap<CalendarKey, String>,
     now: DateTime<Utc>,
     window: SyncWindow,
     outcome: &mut SyncOutcome,
 ) -> Result<(), ProviderError> {
-    for calendar in google.list_calendars(user).await? {
+    for calendar in calendars.list_calendars(user).await? {
         let kind = if calendar.primary { CalendarKind::Primary } else { CalendarKind::Secondary };
         let (from, to) = (now - window.lookback, now + window.lookahead);
         let token = tokens.get(&(user.to_string(), calendar.id.clone()));
-        let changes = match google.list_events(user, &calendar.id, from, to, token.map(String::as_str)).await {
+        let changes = match calendars.list_events(user, &calendar.id, from, to, token.map(String::as_str)).await {
             Err(ProviderError::Refused { status: 410, .. }) if token.is_some() => {
                 outcome.report.full_resyncs += 1;
-                google.list_events(user, &calendar.id, from, to, None).await?
+                calendars.list_events(user, &calendar.id, from, to, None).await?
             }
             other => other?,
         };

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use engine::google::{CalendarEvent, EventAttendee};
 use engine::recording::{MeetingFacts, Outcome, Reason, decide};
-use engine::settings::{CompanySettings, ConnectionMode, GoogleConnection, TeamMember, WhoIsRecorded};
+use engine::settings::{CompanySettings, ConnectionMode, TeamMember, WhoIsRecorded, WorkspaceConnection};
 use engine::store::{Access, CalendarKind, ImportedMeeting, MemberAccess};
 use proptest::prelude::*;
 use simulator::links::{LinkWrapper, wrap_seeded};
@@ -70,7 +70,7 @@ fn meeting(
 
 fn settings(flags: [bool; 6]) -> CompanySettings {
     let mut s = CompanySettings {
-        google: GoogleConnection {
+        google: WorkspaceConnection {
             mode: ConnectionMode::CompanyWide,
             admin: Some("ada@acme.example".into()),
             ..Default::default()

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use engine::google::{GoogleEndpoints, ServiceAccountKeyFile};
-use engine::settings::{CompanySettings, ConnectionMode, GoogleConnection, TeamMember};
+use engine::settings::{CompanySettings, ConnectionMode, TeamMember, WorkspaceConnection};
 use engine::{BoxFuture, Clock, Engine, Icon, IconKind, RetryPolicy};
 use simulator::{FaultRule, JournalFilter, Simulator};
 
@@ -76,7 +76,7 @@ async fn fixture(trusted: &str) -> Fixture {
         .build()
         .expect("engine builds");
     let settings = CompanySettings {
-        google: GoogleConnection {
+        google: WorkspaceConnection {
             mode: ConnectionMode::CompanyWide,
             admin: Some("ada@acme.example".into()),
             ..Default::default()

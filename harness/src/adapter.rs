@@ -56,15 +56,16 @@ pub trait EngineAdapter: Send + Sync {
     /// The recording decision for every meeting.
     fn decisions(&self) -> BoxFuture<'_, Result<Vec<RecordingDecision>, AdapterError>>;
     /// Imported emails, with the member whose mailbox each came from.
-    fn emails(&self) -> BoxFuture<'_, Result<Vec<(String, engine::google::MailMessage)>, AdapterError>>;
+    fn emails(&self) -> BoxFuture<'_, Result<Vec<(String, engine::provider::MailMessage)>, AdapterError>>;
     /// Connects Google company-wide as `admin`; an error says why it was refused.
     fn connect_company_wide<'a>(
         &'a self,
         settings: &'a mut CompanySettings,
         admin: &'a str,
     ) -> BoxFuture<'a, Result<(), String>>;
-    /// Starts a member's user-by-user connection: the consent URL for their browser.
-    fn begin_user_connection(&self, email: &str) -> Result<String, String>;
+    /// Starts a member's user-by-user connection to the company's provider (as `settings`
+    /// name it): the consent URL for their browser.
+    fn begin_user_connection(&self, settings: &CompanySettings, email: &str) -> Result<String, String>;
     /// Completes it with the `state` and `code` the browser brought back.
     fn complete_user_connection<'a>(
         &'a self,
@@ -123,7 +124,7 @@ impl EngineAdapter for ReferenceEngine {
         Box::pin(async move { Ok(self.engine.decisions()) })
     }
 
-    fn emails(&self) -> BoxFuture<'_, Result<Vec<(String, engine::google::MailMessage)>, AdapterError>> {
+    fn emails(&self) -> BoxFuture<'_, Result<Vec<(String, engine::provider::MailMessage)>, AdapterError>> {
         Box::pin(async move { Ok(self.engine.emails()) })
     }
 
@@ -135,8 +136,8 @@ impl EngineAdapter for ReferenceEngine {
         Box::pin(async move { self.engine.connect_company_wide(settings, admin).await.map_err(|e| e.to_string()) })
     }
 
-    fn begin_user_connection(&self, email: &str) -> Result<String, String> {
-        self.engine.begin_user_connection(email).map_err(|e| e.to_string())
+    fn begin_user_connection(&self, settings: &CompanySettings, email: &str) -> Result<String, String> {
+        self.engine.begin_user_connection(settings, email).map_err(|e| e.to_string())
     }
 
     fn complete_user_connection<'a>(

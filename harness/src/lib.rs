@@ -9,7 +9,7 @@
 //! - [`adapter`]: the trait an engine is driven through, and the reference engine adapter.
 //! - [`clock`]: the engine's view of the tenant's virtual clock.
 //! - [`runner`]: runs the suite (report, JUnit, `N passed, N failed`).
-//! - [`catalog`], [`serve`], [`settings`]: CLI pieces.
+//! - [`catalog`], [`serve`]: CLI pieces.
 
 pub mod adapter;
 pub mod catalog;
@@ -17,6 +17,5 @@ pub mod clock;
 pub mod params;
 pub mod runner;
 pub mod serve;
-pub mod settings;
 pub mod steps;
 pub mod world;

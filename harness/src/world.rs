@@ -116,7 +116,7 @@ impl TenantWorld {
     /// engine. `Err` carries the provider's error (`access_denied`, …) or the engine's.
     pub async fn connect_member(&mut self, email: &str) -> Result<(), String> {
         let live = self.live.as_ref().ok_or("the tenant is not running")?;
-        let url = live.engine.begin_user_connection(email)?;
+        let url = live.engine.begin_user_connection(&self.settings, email)?;
         let browser = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

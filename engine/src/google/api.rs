@@ -1,70 +1,11 @@
 //! Directory and Calendar calls, with paging, returning the few fields the engine uses.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{GoogleClient, refusal, scopes};
 use crate::error::ProviderError;
-
-/// A directory user as the engine keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DirectoryUser {
-    /// Primary email.
-    pub email: String,
-    /// Full name.
-    pub name: String,
-    /// Org unit path.
-    pub org_unit: String,
-    /// Suspended.
-    pub suspended: bool,
-}
-
-/// An attendee of a calendar event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventAttendee {
-    /// Address.
-    pub email: String,
-    /// Response status as Google names it.
-    pub response: String,
-}
-
-/// A calendar event as the engine imports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CalendarEvent {
-    /// Event id.
-    pub id: String,
-    /// iCalendar UID (same on every invitee's copy).
-    pub ical_uid: String,
-    /// Title.
-    pub title: String,
-    /// Start.
-    pub start: DateTime<Utc>,
-    /// End.
-    pub end: DateTime<Utc>,
-    /// Organizer address.
-    pub organizer: String,
-    /// Attendees.
-    pub attendees: Vec<EventAttendee>,
-    /// `default`, `public`, `private`, `confidential`.
-    pub visibility: String,
-    /// Description text.
-    pub description: Option<String>,
-    /// Location text.
-    pub location: Option<String>,
-    /// Meet link, if any.
-    pub hangout_link: Option<String>,
-    /// Last update.
-    pub updated: Option<DateTime<Utc>>,
-}
-
-/// A calendar a user owns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CalendarRef {
-    /// Calendar id (`primary` works too).
-    pub id: String,
-    /// The user's primary calendar.
-    pub primary: bool,
-}
+use crate::provider::{CalendarEvent, CalendarRef, DirectoryUser, EventAttendee, EventChanges};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -125,17 +66,6 @@ struct EventsPage {
     items: Vec<RawEvent>,
     next_page_token: Option<String>,
     next_sync_token: Option<String>,
-}
-
-/// What a listing of one calendar returned.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct EventChanges {
-    /// Events (all of them for a full listing; the changed ones for an incremental one).
-    pub events: Vec<CalendarEvent>,
-    /// Ids of events cancelled (incremental listings only).
-    pub cancelled: Vec<String>,
-    /// Token for the next incremental listing.
-    pub next_sync_token: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -2,25 +2,11 @@
 //! headers (`format=metadata`), with the read-only scope (DC-14).
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{GoogleClient, refusal, scopes};
 use crate::error::ProviderError;
-
-/// An email as the engine keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MailMessage {
-    /// Gmail message id.
-    pub id: String,
-    /// Sender.
-    pub from: String,
-    /// Recipients (To and Cc).
-    pub to: Vec<String>,
-    /// Subject.
-    pub subject: String,
-    /// Arrival time.
-    pub at: DateTime<Utc>,
-}
+use crate::provider::MailMessage;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

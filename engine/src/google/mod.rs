@@ -15,14 +15,18 @@ use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 
-pub use api::{CalendarEvent, CalendarRef, DirectoryUser, EventAttendee, EventChanges};
-pub use gmail::MailMessage;
+/// The neutral types the client returns, under their historical path.
+pub use crate::provider::{CalendarEvent, CalendarRef, DirectoryUser, EventAttendee, EventChanges, MailMessage};
 pub use token::TokenCache;
 pub use user_auth::{OAuthClientConfig, UserGrant};
 
-use crate::clock::Clock;
+use chrono::{DateTime, Utc};
+
+use crate::clock::{BoxFuture, Clock};
 use crate::error::ProviderError;
 use crate::http::HttpClient;
+use crate::provider::{CalendarProvider, DirectoryProvider, MailProvider, Workspace};
+use crate::settings::{ConnectionMode, WorkspaceKind};
 
 /// Where the Google APIs are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,6 +227,66 @@ impl GoogleClient {
 
     pub(crate) fn endpoints(&self) -> &GoogleEndpoints {
         &self.endpoints
+    }
+}
+
+/// Google Workspace as one of the company's [`Workspace`]s.
+impl DirectoryProvider for GoogleClient {
+    fn list_users<'a>(&'a self, admin: &'a str) -> BoxFuture<'a, Result<Vec<DirectoryUser>, ProviderError>> {
+        Box::pin(GoogleClient::list_users(self, admin))
+    }
+}
+
+impl CalendarProvider for GoogleClient {
+    fn list_calendars<'a>(&'a self, user: &'a str) -> BoxFuture<'a, Result<Vec<CalendarRef>, ProviderError>> {
+        Box::pin(GoogleClient::list_calendars(self, user))
+    }
+
+    fn list_events<'a>(
+        &'a self,
+        user: &'a str,
+        calendar: &'a str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        sync_token: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<EventChanges, ProviderError>> {
+        Box::pin(GoogleClient::list_events(self, user, calendar, from, to, sync_token))
+    }
+}
+
+impl MailProvider for GoogleClient {
+    fn list_message_ids<'a>(
+        &'a self,
+        user: &'a str,
+        after: DateTime<Utc>,
+    ) -> BoxFuture<'a, Result<Vec<String>, ProviderError>> {
+        Box::pin(GoogleClient::list_message_ids(self, user, after))
+    }
+
+    fn get_message<'a>(&'a self, user: &'a str, id: &'a str) -> BoxFuture<'a, Result<MailMessage, ProviderError>> {
+        Box::pin(GoogleClient::get_message(self, user, id))
+    }
+}
+
+impl Workspace for GoogleClient {
+    fn kind(&self) -> WorkspaceKind {
+        WorkspaceKind::Google
+    }
+
+    fn use_mode(&self, mode: ConnectionMode) {
+        self.set_user_by_user(mode == ConnectionMode::UserByUser);
+    }
+
+    fn begin_user_connection(&self, email: &str) -> Result<String, ProviderError> {
+        GoogleClient::begin_user_connection(self, email)
+    }
+
+    fn complete_user_connection<'a>(
+        &'a self,
+        state: &'a str,
+        code: &'a str,
+    ) -> BoxFuture<'a, Result<(String, Vec<String>), ProviderError>> {
+        Box::pin(GoogleClient::complete_user_connection(self, state, code))
     }
 }
 

@@ -60,7 +60,7 @@ fn evaluate(f: MeetingFacts<'_>, s: &CompanySettings, d: &mut RecordingDecision)
     let rec = &s.recording;
     // Calendar read access: the connection covers the member and the provider has not
     // refused (or failed) the last time the engine read their calendar.
-    let connected = |email: &str| match s.google.mode {
+    let connected = |email: &str| match s.workspace().1.mode {
         ConnectionMode::CompanyWide => true,
         ConnectionMode::UserByUser => s.member(email).is_some_and(|m| m.connected),
         ConnectionMode::None => false,
@@ -180,7 +180,8 @@ fn evaluate(f: MeetingFacts<'_>, s: &CompanySettings, d: &mut RecordingDecision)
         let Some(c) = &chosen.consent else {
             return Err((Reason::ConsentLinkMissing, None));
         };
-        if !rec.consent_slug.is_empty() && !c.company.eq_ignore_ascii_case(&rec.consent_slug) {
+        let slug = s.consent_slug();
+        if !slug.is_empty() && !c.company.eq_ignore_ascii_case(&slug) {
             return Err((Reason::ExternalConsentLink, Some(c.company.clone())));
         }
         if c.link_type != profile.link_type {

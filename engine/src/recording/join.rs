@@ -12,7 +12,7 @@ pub fn apply_join(d: &mut RecordingDecision, session: &BotSession, settings: &Co
     // REC-16: a display name that matches no team member cannot be attributed. People
     // the meeting knows by an outside address are guests, not unmatched members.
     for p in &session.participants {
-        let matched = settings.team.iter().any(|m| m.name.eq_ignore_ascii_case(p.display_name.trim()));
+        let matched = settings.team.iter().any(|m| m.display_name().eq_ignore_ascii_case(p.display_name.trim()));
         let guest = p.email.as_deref().is_some_and(|e| settings.member(e).is_none());
         if !matched && !guest {
             d.find("participant_unmatched", p.display_name.clone());

@@ -13,7 +13,6 @@ use crate::world::{StepResult, TenantWorld};
 /// Names the company (its consent links carry this name).
 #[given(expr = "the company is named {string}")]
 fn company_name(w: &mut TenantWorld, name: String) {
-    w.settings.recording.consent_slug = crate::settings::slug(&name);
     w.settings.name = name;
 }
 
@@ -22,7 +21,6 @@ fn company_name(w: &mut TenantWorld, name: String) {
 fn company_wide(w: &mut TenantWorld, admin: String) {
     let admin = admin.to_ascii_lowercase();
     w.settings.google.mode = ConnectionMode::CompanyWide;
-    w.settings.google.tenant_domain = admin.rsplit_once('@').map(|(_, d)| d.to_string());
     w.settings.google.admin = Some(admin);
 }
 

@@ -340,7 +340,7 @@ fn uses_consent_link(w: &mut TenantWorld, title: String, kind: String, company: 
         "dynamic" => "d",
         other => return Err(format!("`{other}` is not a consent link type (static, dynamic)")),
     };
-    let slug = crate::settings::slug(&company);
+    let slug = engine::settings::slug(&company);
     let e = declared_event(w, &title)?;
     let target =
         e.conference.clone().ok_or_else(|| format!("the meeting {title:?} has no conference link to forward to"))?;

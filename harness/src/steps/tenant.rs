@@ -14,7 +14,7 @@ use crate::world::{StepResult, TenantWorld, resolve_path};
 fn scenario_file(w: &mut TenantWorld, path: String) -> StepResult {
     let file = resolve_path(&path);
     let scenario = simulator::scenario::load_file(&file).map_err(|e| e.to_string())?;
-    w.settings = crate::settings::from_spec(&scenario.company);
+    w.settings = scenario.company;
     w.spec = Some(scenario.spec);
     Ok(())
 }

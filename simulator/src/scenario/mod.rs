@@ -9,8 +9,9 @@
 //! - [`spec`]: the serde types, as written.
 //! - `validate`: spec → [`Scenario`], collecting all diagnostics rather than stopping at
 //!   the first.
+//! - The `company:` section is `company_settings::CompanySettings`, the engine's own
+//!   settings type; `spec::CompanyLocations` holds where its checked values are.
 
-pub mod recording;
 pub mod rooms;
 pub mod spec;
 mod validate;
@@ -24,7 +25,8 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 
 use crate::faults::FaultRule;
-pub use spec::{ConnectionMode, ResponseStatus, ScenarioSpec, Seat, Visibility};
+pub use company_settings::{ConnectionMode, Seat};
+pub use spec::{ResponseStatus, ScenarioSpec, Visibility};
 pub use validate::{FAULT_APIS, expand_scope, resolve_action, split_name};
 
 /// A checked scenario, ready to load into a simulator.
@@ -44,7 +46,8 @@ pub struct Scenario {
     pub zoom: Option<zoom::ZoomSpec>,
     /// Meeting rooms, as written (already checked).
     pub rooms: Vec<rooms::RoomSpec>,
-    /// The recording product's configuration, as written (already checked).
+    /// The recording product's configuration (already checked): the settings the engine
+    /// is given.
     pub company: spec::CompanySpec,
     /// Timed changes, sorted by time (stable for equal times).
     pub timeline: Vec<TimedAction>,
@@ -386,12 +389,16 @@ impl fmt::Display for ScenarioError {
 /// `<admin API>`).
 pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
     let spec: ScenarioSpec = serde_saphyr::from_str(text).map_err(|e| syntax_error(source_name, &e))?;
-    validate::check(source_name, spec)
+    // The company section is plain settings (no spans): read where its checked values are
+    // once more, from the same text, so company diagnostics keep their line and column.
+    // The text parsed above, so this parses too; if not, diagnostics lose only locations.
+    let locations: spec::CompanyLocations = serde_saphyr::from_str(text).unwrap_or_default();
+    validate::check(source_name, spec, &locations)
 }
 
 /// Checks a spec built in code (e.g. from Gherkin tables).
 pub fn from_spec(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, ScenarioError> {
-    validate::check(source_name, spec)
+    validate::check(source_name, spec, &spec::CompanyLocations::default())
 }
 
 /// Reads, parses and checks a scenario file.

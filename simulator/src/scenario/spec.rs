@@ -363,164 +363,46 @@ fn default_scopes() -> Vec<Sp<String>> {
         .collect()
 }
 
-/// The recording product's configuration for this company.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CompanySpec {
-    /// Company name.
+/// The recording product's configuration for this company: the one settings model the
+/// engine also uses (see the `company-settings` crate for why it is shared and carries
+/// no source spans).
+pub type CompanySpec = company_settings::CompanySettings;
+
+/// Where the company values that semantic checks point at are in the source: a spanned
+/// shadow of `company:`, read from the same text as the [`ScenarioSpec`]. Everything
+/// else is ignored here (the real parse already refused unknown fields). A spec built in
+/// code has no shadow, and its diagnostics have no location, as with [`sp`].
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CompanyLocations {
+    /// The `company:` section.
     #[serde(default)]
-    pub name: String,
-    /// How the company connects to Google Workspace.
-    #[serde(default)]
-    pub google: ProviderConnectionSpec,
-    /// Company-wide import toggles.
-    #[serde(default)]
-    pub import: ImportSpec,
-    /// Team members.
-    #[serde(default)]
-    pub team: Vec<TeamMemberSpec>,
-    /// Recording settings, exclusions and compliance.
-    #[serde(default)]
-    pub recording: super::recording::RecordingSpec,
-    /// The web-conferencing provider table.
-    #[serde(default)]
-    pub conferencing: super::recording::ConferencingSpec,
-    /// The company's CRM connection (email import needs it, DC-15).
-    #[serde(default)]
-    pub crm: CrmSpec,
+    pub company: CompanyShadow,
 }
 
-/// The CRM connection and its contacts (prospects and customers).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CrmSpec {
-    /// A CRM is connected.
+/// See [`CompanyLocations`].
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CompanyShadow {
+    /// `company.google`.
     #[serde(default)]
-    pub connected: bool,
-    /// Contact addresses, or `@domain` for every address of an account's domain.
+    pub google: ConnectionShadow,
+    /// `company.team`, in file order.
     #[serde(default)]
-    pub contacts: Vec<String>,
+    pub team: Vec<TeamMemberShadow>,
 }
 
-/// Connection mode to an email/calendar provider.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConnectionMode {
-    /// Not connected.
-    #[default]
-    None,
-    /// An admin connected the whole company.
-    CompanyWide,
-    /// Each member connects their own mailbox.
-    UserByUser,
-}
-
-/// The company's connection to one provider.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProviderConnectionSpec {
-    /// Mode.
+/// See [`CompanyLocations`].
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ConnectionShadow {
+    /// `admin:` as written.
     #[serde(default)]
-    pub connection: ConnectionMode,
-    /// The provider admin who connected company-wide (impersonated for the directory).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin: Option<Sp<String>>,
-    /// "Import settings" permission given on the provider settings page.
-    #[serde(default = "yes")]
-    pub import_permission: bool,
-    /// The recorder was authorized to read email.
-    #[serde(default = "yes")]
-    pub email_authorized: bool,
 }
 
-impl Default for ProviderConnectionSpec {
-    fn default() -> Self {
-        Self { connection: ConnectionMode::None, admin: None, import_permission: true, email_authorized: true }
-    }
-}
-
-/// Company-wide data-capture toggles.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImportSpec {
-    /// Import calendar meetings.
-    #[serde(default = "yes")]
-    pub calendar: bool,
-    /// Import emails.
-    #[serde(default)]
-    pub email: bool,
-    /// Import non-recorded meetings.
-    #[serde(default)]
-    pub non_recorded_meetings: bool,
-}
-
-impl Default for ImportSpec {
-    fn default() -> Self {
-        Self { calendar: true, email: false, non_recorded_meetings: false }
-    }
-}
-
-/// Seat types. Only `recorder` allows recording web conferences.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Seat {
-    /// A seat that records.
-    #[default]
-    Recorder,
-    /// A viewing seat (no recording).
-    Viewer,
-    /// No seat.
-    None,
-}
-
-/// A team member of the company.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TeamMemberSpec {
-    /// Address (usually a user of the provider tenant).
+/// See [`CompanyLocations`].
+#[derive(Debug, Clone, Deserialize)]
+pub struct TeamMemberShadow {
+    /// `email:` as written.
     pub email: Sp<String>,
-    /// Display name, as it appears in calls; derived from the address when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Recording consent profile (REC-13).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consent: Option<super::recording::ConsentSpec>,
-    /// Seat.
-    #[serde(default)]
-    pub seat: Seat,
-    /// Data-capture toggles.
-    #[serde(default)]
-    pub capture: CaptureSpec,
-    /// User-by-user mode: the member connected their mailbox.
-    #[serde(default)]
-    pub connected: bool,
-}
-
-/// A member's data-capture toggles (Team members > [User] > Data capture).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CaptureSpec {
-    /// Record web conferences.
-    #[serde(default = "yes")]
-    pub web_conferences: bool,
-    /// Import calendar.
-    #[serde(default = "yes")]
-    pub calendar: bool,
-    /// Import email.
-    #[serde(default)]
-    pub email: bool,
-    /// Import non-recorded meetings.
-    #[serde(default)]
-    pub non_recorded_meetings: bool,
-    /// Never record meetings this member attends.
-    #[serde(default)]
-    pub never_record: bool,
-}
-
-impl Default for CaptureSpec {
-    fn default() -> Self {
-        Self { web_conferences: true, calendar: true, email: false, non_recorded_meetings: false, never_record: false }
-    }
 }
 
 fn yes() -> bool {

@@ -68,7 +68,11 @@ pub fn expand_scope(scope: &str) -> String {
     }
 }
 
-pub(super) fn check(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, ScenarioError> {
+pub(super) fn check(
+    source_name: &str,
+    spec: ScenarioSpec,
+    locations: &spec::CompanyLocations,
+) -> Result<Scenario, ScenarioError> {
     let mut c = Checker { diagnostics: Vec::new() };
     if spec.name.value.trim().is_empty() {
         c.at(&spec.name, "name", "must not be empty");
@@ -89,16 +93,20 @@ pub(super) fn check(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, S
 
     let google = spec.google.as_ref().map(|g| check_google(&mut c, g, start));
 
-    // Company.
+    // Company: the settings carry the values, `locations` where they were written.
     let mut seen = HashSet::new();
+    let shadow = &locations.company;
     for (i, m) in spec.company.team.iter().enumerate() {
         let field = format!("company.team[{i}].email");
-        let email = c.email(&m.email, &field);
+        let written = shadow.team.get(i).map(|s| s.email.clone()).unwrap_or_else(|| spec::sp(m.email.clone()));
+        let email = c.email(&written, &field);
         if !seen.insert(email.clone()) {
-            c.at(&m.email, field, format!("team member {email} is listed twice"));
+            c.at(&written, field, format!("team member {email} is listed twice"));
         }
     }
     if let Some(admin) = &spec.company.google.admin {
+        let admin = shadow.google.admin.clone().unwrap_or_else(|| spec::sp(admin.clone()));
+        let admin = &admin;
         let email = c.email(admin, "company.google.admin");
         match &google {
             Some(g) if !g.users.iter().any(|u| u.email == email) => {
@@ -108,7 +116,7 @@ pub(super) fn check(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, S
             _ => {}
         }
     }
-    if spec.company.google.connection == spec::ConnectionMode::CompanyWide
+    if spec.company.google.mode == company_settings::ConnectionMode::CompanyWide
         && spec.company.google.admin.is_none()
         && google.is_some()
     {
@@ -734,5 +742,69 @@ pub fn split_name(name: Option<&str>, email: &str) -> (String, String) {
     match full.rsplit_once(' ') {
         Some((given, family)) => (given.to_string(), family.to_string()),
         None => (full.clone(), String::new()),
+    }
+}
+
+#[cfg(test)]
+mod company_tests {
+    //! The company section is the engine's settings type (no spans); these check that its
+    //! diagnostics still point at the line and column where the value was written.
+
+    use super::super::parse;
+
+    const HEAD: &str = "name: t\nclock: 2025-03-10T09:00:00Z\ngoogle:\n  domain: acme.example\n  users:\n    - email: ada@acme.example\n      admin: true\n";
+
+    fn problems(company: &str) -> Vec<String> {
+        let text = format!("{HEAD}{company}");
+        match parse("s.yaml", &text) {
+            Ok(_) => vec![],
+            Err(e) => e.to_string().lines().map(str::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn team_email_problems_point_at_the_written_address() {
+        let got = problems(
+            "company:\n  team:\n    - email: nora@acme.example\n    - email: not-an-address\n    - email: NORA@acme.example\n",
+        );
+        assert_eq!(
+            got,
+            [
+                "s.yaml:11:14: company.team[1].email: `not-an-address` is not an email address (expected name@domain.tld)",
+                "s.yaml:12:14: company.team[2].email: team member nora@acme.example is listed twice",
+            ]
+        );
+    }
+
+    #[test]
+    fn admin_problems_point_at_the_admin() {
+        let got = problems("company:\n  google:\n    connection: company_wide\n    admin: Bob@acme.example\n");
+        assert_eq!(got, ["s.yaml:11:12: company.google.admin: bob@acme.example is not a user of the Google tenant"]);
+        let got =
+            parse("s.yaml", "name: t\nclock: 2025-03-10T09:00:00Z\ncompany:\n  google:\n    admin: ada@acme.example\n")
+                .expect_err("no google tenant")
+                .to_string();
+        assert_eq!(got, "s.yaml:5:12: company.google.admin: the scenario has no `google` tenant");
+    }
+
+    #[test]
+    fn company_wide_without_admin_is_reported_and_a_valid_section_is_accepted() {
+        let got = problems("company:\n  google: { connection: company_wide }\n");
+        assert_eq!(
+            got,
+            ["s.yaml: company.google.admin: a company_wide connection needs `admin:` (the Google admin who connected)"]
+        );
+        let ok = "company:\n  google: { connection: company_wide, admin: ADA@acme.example }\n  team:\n    - email: ada@acme.example\n";
+        let scenario = parse("s.yaml", &format!("{HEAD}{ok}")).expect("valid");
+        assert_eq!(scenario.company.google.admin.as_deref(), Some("ada@acme.example"));
+        assert_eq!(scenario.company.team[0].email, "ada@acme.example");
+    }
+
+    #[test]
+    fn unknown_company_fields_are_refused_with_their_place() {
+        let got = problems("company:\n  team:\n    - email: ada@acme.example\n      role: admin\n");
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].starts_with("s.yaml:11:"), "{got:?}");
+        assert!(got[0].contains("role"), "{got:?}");
     }
 }
