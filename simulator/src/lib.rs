@@ -214,7 +214,8 @@ impl Simulator {
             return Err(ClockError::Backwards.into());
         }
         self.with_tenant(id, |t, tokens| {
-            let to = t.clock.now() + by;
+            // Checked: an advance past the clock's range is refused, never overflows.
+            let to = t.clock.target_after(by)?;
             let applied = t.advance_to(to, tokens)?;
             Ok(ClockReport { now: t.clock.now(), start: t.clock.start(), applied })
         })
