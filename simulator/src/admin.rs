@@ -197,9 +197,7 @@ struct LoadParams {
 }
 
 fn parse_body(body: &Bytes) -> Result<scenario::Scenario, Response> {
-    let text = std::str::from_utf8(body)
-        .map_err(|_| error(StatusCode::BAD_REQUEST, "the scenario body must be UTF-8 YAML or JSON"))?;
-    scenario::parse("<request body>", text).map_err(|e| scenario_error(&e))
+    scenario::parse_bytes("<request body>", body).map_err(|e| scenario_error(&e))
 }
 
 async fn load(State(sim): State<Simulator>, headers: HeaderMap, Query(p): Query<LoadParams>, body: Bytes) -> Response {

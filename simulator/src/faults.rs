@@ -18,6 +18,9 @@ use serde::{Deserialize, Serialize};
 /// client rather than slow it.
 pub const MAX_LATENCY_MS: u64 = 60_000;
 
+/// The longest `Retry-After` a rule may send (one day of virtual time).
+pub const MAX_RETRY_AFTER_SECS: u64 = 86_400;
+
 /// The APIs a fault rule may target, with the request paths each covers (without the
 /// `/t/{tenant}` pin). A rule's `path` must start with one of its API's prefixes.
 pub const FAULT_APIS: &[(&str, &[&str])] = &[
@@ -100,34 +103,68 @@ pub struct Quota {
     pub per: QuotaScope,
 }
 
+/// What is wrong with a fault rule, and which of its fields says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultRuleProblem {
+    /// The field to change (`api`, `status`, `latency_ms`, `retry_after`, `path`).
+    pub field: &'static str,
+    /// What to change.
+    pub message: String,
+}
+
+impl std::fmt::Display for FaultRuleProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
 impl FaultRule {
-    /// Checks the rule on its own: a known API, an error status (or 0 with a latency,
-    /// quota or dropped connection), a latency within [`MAX_LATENCY_MS`], a path that
-    /// its API can serve. The message says what to change.
-    pub fn check(&self) -> Result<(), String> {
+    /// Checks the rule on its own — the one place fault rules are checked, for scenario
+    /// files, timeline steps and the admin API alike: a known API, an error status (or 0
+    /// with a latency, quota or dropped connection), a latency within [`MAX_LATENCY_MS`],
+    /// a `Retry-After` within [`MAX_RETRY_AFTER_SECS`], a path its API serves.
+    pub fn check(&self) -> Result<(), FaultRuleProblem> {
+        let problem = |field, message: String| Err(FaultRuleProblem { field, message });
         let Some((_, prefixes)) = FAULT_APIS.iter().find(|(name, _)| *name == self.api) else {
-            return Err(format!("api `{}` is unknown; use one of {}", self.api, fault_api_names().join(", ")));
+            return problem(
+                "api",
+                format!("api `{}` is unknown; use one of {}", self.api, fault_api_names().join(", ")),
+            );
         };
         let quiet = self.status == 0 && (self.latency_ms.is_some() || self.quota.is_some() || self.drop_connection);
         if !quiet && !(400..=599).contains(&self.status) {
-            return Err(format!(
-                "status {} is not an error status (400–599); use 0 only with latency_ms, quota or drop_connection",
-                self.status
-            ));
+            return problem(
+                "status",
+                format!(
+                    "status {} is not an error status (400–599); use 0 only with latency_ms, quota or drop_connection",
+                    self.status
+                ),
+            );
         }
         if let Some(ms) = self.latency_ms
             && ms > MAX_LATENCY_MS
         {
-            return Err(format!("latency_ms {ms} is over the limit of {MAX_LATENCY_MS} ms (one minute)"));
+            return problem(
+                "latency_ms",
+                format!("{ms} ms is above the limit of {MAX_LATENCY_MS} ms (60 s); use a shorter delay"),
+            );
+        }
+        if let Some(s) = self.retry_after
+            && s > MAX_RETRY_AFTER_SECS
+        {
+            return problem("retry_after", format!("{s} s is above the limit of {MAX_RETRY_AFTER_SECS} s (one day)"));
         }
         if let Some(path) = &self.path
             && !prefixes.iter().any(|p| path.starts_with(p) || p.starts_with(path.as_str()))
         {
-            return Err(format!(
-                "path `{path}` is never served by api `{}`, whose paths start with {}",
-                self.api,
-                prefixes.join(" or ")
-            ));
+            return problem(
+                "path",
+                format!(
+                    "path `{path}` is never served by api `{}`, whose paths start with {}",
+                    self.api,
+                    prefixes.join(" or ")
+                ),
+            );
         }
         Ok(())
     }
@@ -402,11 +439,11 @@ mod tests {
         let ok = FaultRule { api: "zoom".into(), status: 429, path: Some("/v2/users".into()), ..Default::default() };
         assert_eq!(ok.check(), Ok(()));
         let wrong_path = FaultRule { api: "calendar".into(), ..ok.clone() };
-        assert!(wrong_path.check().unwrap_err().contains("never served by api `calendar`"));
+        assert!(wrong_path.check().unwrap_err().message.contains("never served by api `calendar`"));
         let slow = FaultRule { latency_ms: Some(1_000_000_000_000), ..ok.clone() };
-        assert!(slow.check().unwrap_err().contains("over the limit"));
+        assert_eq!(slow.check().unwrap_err().field, "latency_ms");
         let unknown = FaultRule { api: "teams".into(), ..ok };
-        assert!(unknown.check().unwrap_err().contains("unknown"));
+        assert_eq!(unknown.check().unwrap_err().field, "api");
     }
 
     #[test]

@@ -309,7 +309,8 @@ impl Simulator {
             return Err(ClockError::Backwards.into());
         }
         self.with_tenant(id, |t| {
-            let to = t.clock.now().checked_add_signed(by).ok_or(ClockError::OutOfRange)?;
+            // Checked: an advance past the clock's range is refused, never overflows.
+            let to = t.clock.target_after(by)?;
             let applied = t.advance_to(to)?;
             Ok(ClockReport { now: t.clock.now(), start: t.clock.start(), applied })
         })
@@ -330,7 +331,7 @@ impl Simulator {
 
     /// Adds a fault rule to a tenant.
     pub fn add_fault(&self, id: &str, rule: FaultRule) -> Result<(), SimError> {
-        rule.check().map_err(SimError::BadFault)?;
+        rule.check().map_err(|p| SimError::BadFault(p.to_string()))?;
         self.with_tenant(id, |t| {
             t.faults.add(rule);
             Ok(())

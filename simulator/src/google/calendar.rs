@@ -252,10 +252,13 @@ fn expand(records: Vec<&EventRecord>, single: bool) -> Vec<Listed> {
             (Some(r), true) => {
                 let length = rec.event.end - rec.event.start;
                 for start in r.starts(rec.event.start, MAX_INSTANCES) {
+                    // Instances are RFC 5545 occurrences (BYDAY, UNTIL with its time, …);
+                    // one that would end past the year 9999 is not listed.
+                    let Some(end) = crate::clock::checked_add(start, length) else { break };
                     let mut instance = rec.clone();
                     instance.id = format!("{}_{}", rec.id, start.format("%Y%m%dT%H%M%SZ"));
                     instance.event.start = start;
-                    instance.event.end = start + length;
+                    instance.event.end = end;
                     instance.event.recurrence = None;
                     out.push((instance, Some((rec.id.clone(), start))));
                 }

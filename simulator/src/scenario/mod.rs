@@ -27,7 +27,7 @@ use thiserror::Error;
 use crate::faults::FaultRule;
 pub use company_settings::{ConnectionMode, Seat};
 pub use spec::{ResponseStatus, ScenarioSpec, Visibility};
-pub use validate::{FAULT_APIS, expand_scope, resolve_action, split_name};
+pub use validate::{expand_scope, resolve_action, split_name};
 
 /// A checked scenario, ready to load into a simulator.
 #[derive(Debug, Clone)]
@@ -173,60 +173,75 @@ pub struct Event {
     pub recurrence: Option<Recurrence>,
 }
 
-/// A (simple) recurrence rule.
+/// A recurrence rule (RFC 5545 `RRULE`, read by the `rrule` crate: FREQ, INTERVAL, COUNT,
+/// UNTIL with its time, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS, WKST, …), evaluated in UTC
+/// from the event's start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recurrence {
     /// The rule as written (`RRULE:…`), returned by the API.
     pub rule: String,
-    /// Days between occurrences (1 daily, 7 weekly, times INTERVAL).
-    pub every_days: i64,
     /// Number of occurrences, if bounded by COUNT.
     pub count: Option<u32>,
-    /// Last start, if bounded by UNTIL.
+    /// Last start, if bounded by UNTIL (a date-only UNTIL means the end of that day, UTC).
     pub until: Option<DateTime<Utc>>,
+    /// The rule body handed to the `rrule` crate (UNTIL normalised to a UTC date-time).
+    body: String,
 }
 
 impl Recurrence {
-    /// Reads `RRULE:FREQ=DAILY|WEEKLY[;INTERVAL=n][;COUNT=n][;UNTIL=YYYYMMDD[THHMMSSZ]]`.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let body = text.trim().strip_prefix("RRULE:").ok_or("a recurrence starts with RRULE:")?;
-        let (mut days, mut interval, mut count, mut until) = (None, 1i64, None, None);
-        for part in body.split(';') {
-            let (k, v) = part.split_once('=').ok_or_else(|| format!("`{part}` is not KEY=VALUE"))?;
-            match k {
-                "FREQ" => {
-                    days = Some(match v {
-                        "DAILY" => 1,
-                        "WEEKLY" => 7,
-                        other => return Err(format!("FREQ={other} is not supported (DAILY, WEEKLY)")),
-                    })
-                }
-                "INTERVAL" => interval = v.parse().map_err(|_| format!("INTERVAL={v} is not a number"))?,
-                "COUNT" => count = Some(v.parse().map_err(|_| format!("COUNT={v} is not a number"))?),
-                "UNTIL" => {
-                    let date = v.get(..8).ok_or("UNTIL needs YYYYMMDD")?;
-                    let d = chrono::NaiveDate::parse_from_str(date, "%Y%m%d")
-                        .map_err(|_| format!("UNTIL={v} is not a date"))?;
-                    until = Some(d.and_hms_opt(23, 59, 59).ok_or("bad UNTIL")?.and_utc());
-                }
-                other => return Err(format!("{other} is not supported in recurrence rules")),
-            }
+    /// Reads and checks `RRULE:…` for a series whose first occurrence is `first`.
+    pub fn parse(text: &str, first: DateTime<Utc>) -> Result<Self, String> {
+        let shown: String = text.trim().chars().take(120).collect();
+        let body = text
+            .trim()
+            .strip_prefix("RRULE:")
+            .ok_or_else(|| format!("`{shown}` is not a recurrence rule; write `RRULE:FREQ=WEEKLY;BYDAY=MO,WE`"))?;
+        let body = normalize_until(body);
+        let rule: rrule::RRule<rrule::Unvalidated> =
+            body.parse().map_err(|e| format!("`{shown}` is not a valid RFC 5545 rule: {e}"))?;
+        let rule = rule
+            .validate(first.with_timezone(&rrule::Tz::UTC))
+            .map_err(|e| format!("`{shown}` is not a valid RFC 5545 rule: {e}"))?;
+        let recurrence = Recurrence {
+            rule: text.trim().to_string(),
+            count: rule.get_count(),
+            until: rule.get_until().map(|u| u.with_timezone(&Utc)),
+            body,
+        };
+        if recurrence.starts(first, 1).is_empty() {
+            return Err(format!("`{shown}` has no occurrence from the event's start {}", first.to_rfc3339()));
         }
-        let base = days.ok_or("FREQ is required")?;
-        if interval < 1 {
-            return Err("INTERVAL must be at least 1".into());
-        }
-        Ok(Recurrence { rule: text.trim().to_string(), every_days: base * interval, count, until })
+        Ok(recurrence)
     }
 
-    /// Start times of the occurrences from `first`, at most `limit` of them.
+    /// Start times of the occurrences from `first`, at most `limit` of them (and never past
+    /// the year 9999).
     pub fn starts(&self, first: DateTime<Utc>, limit: usize) -> Vec<DateTime<Utc>> {
-        let n = self.count.map_or(limit, |c| (c as usize).min(limit));
-        (0..n)
-            .map(|i| first + chrono::Duration::days(self.every_days * i as i64))
-            .take_while(|t| self.until.is_none_or(|u| *t <= u))
+        let Ok(rule) = self.body.parse::<rrule::RRule<rrule::Unvalidated>>() else { return Vec::new() };
+        let Ok(set) = rule.build(first.with_timezone(&rrule::Tz::UTC)) else { return Vec::new() };
+        set.all(u16::try_from(limit).unwrap_or(u16::MAX))
+            .dates
+            .into_iter()
+            .map(|d| d.with_timezone(&Utc))
+            .take_while(|t| crate::clock::in_year_range(*t))
             .collect()
     }
+}
+
+/// A date-only `UNTIL=YYYYMMDD` means "until the end of that day": the `rrule` crate needs
+/// a UTC date-time when the start is in UTC, so it becomes `UNTIL=YYYYMMDDT235959Z`.
+fn normalize_until(body: &str) -> String {
+    body.split(';')
+        .map(|part| match part.split_once('=') {
+            Some((k, v))
+                if k.eq_ignore_ascii_case("UNTIL") && v.len() == 8 && v.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                format!("UNTIL={v}T235959Z")
+            }
+            _ => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// An invitee.
@@ -362,6 +377,21 @@ pub struct ScenarioError {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl ScenarioError {
+    /// One diagnostic without a field.
+    fn single(source_name: &str, at: Option<(u64, u64)>, message: String) -> Self {
+        ScenarioError {
+            source_name: source_name.to_string(),
+            diagnostics: vec![Diagnostic {
+                line: at.map(|a| a.0),
+                column: at.map(|a| a.1),
+                field: String::new(),
+                message,
+            }],
+        }
+    }
+}
+
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, d) in self.diagnostics.iter().enumerate() {
@@ -385,15 +415,70 @@ impl fmt::Display for ScenarioError {
     }
 }
 
+/// The largest scenario source accepted, in bytes (32 MiB).
+pub const MAX_SOURCE_BYTES: usize = 32 * 1024 * 1024;
+/// The most YAML nodes (scalars, sequences and mappings, keys included) a scenario may
+/// have (the node limit). 2,000 users with 10 events each, three attendees per event, take
+/// about 500,000; a million nodes parse in well under a gigabyte.
+pub const MAX_YAML_NODES: usize = 1_000_000;
+/// The deepest YAML nesting accepted (a scenario needs about 8 levels).
+pub const MAX_YAML_DEPTH: usize = 64;
+
+/// The YAML reader's limits: they bound the memory a scenario can take.
+fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = MAX_YAML_NODES;
+    // Every node gives one parser event, collections two (start and end).
+    budget.max_events = MAX_YAML_NODES * 2;
+    budget.max_depth = MAX_YAML_DEPTH;
+    budget.max_total_scalar_bytes = MAX_SOURCE_BYTES;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
 /// Parses and checks scenario text. `source_name` labels diagnostics (a path, or
 /// `<admin API>`).
 pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
-    let spec: ScenarioSpec = serde_saphyr::from_str(text).map_err(|e| syntax_error(source_name, &e))?;
+    if text.len() > MAX_SOURCE_BYTES {
+        return Err(ScenarioError::single(
+            source_name,
+            None,
+            format!(
+                "the scenario is {} bytes; at most {MAX_SOURCE_BYTES} bytes (32 MiB) are accepted: split it",
+                text.len()
+            ),
+        ));
+    }
+    let spec: ScenarioSpec =
+        serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| syntax_error(source_name, &e))?;
     // The company section is plain settings (no spans): read where its checked values are
     // once more, from the same text, so company diagnostics keep their line and column.
     // The text parsed above, so this parses too; if not, diagnostics lose only locations.
-    let locations: spec::CompanyLocations = serde_saphyr::from_str(text).unwrap_or_default();
+    let locations: spec::CompanyLocations =
+        serde_saphyr::from_str_with_options(text, yaml_options()).unwrap_or_default();
     validate::check(source_name, spec, &locations)
+}
+
+/// Parses and checks scenario bytes, which must be UTF-8; if they are not, the diagnostic
+/// gives the line and column of the first bad byte.
+pub fn parse_bytes(source_name: &str, bytes: &[u8]) -> Result<Scenario, ScenarioError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(source_name, text),
+        Err(e) => {
+            let good = bytes.get(..e.valid_up_to()).unwrap_or_default();
+            let line = good.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+            let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+            // The bytes before the bad one are valid UTF-8: count characters, not bytes.
+            let column = String::from_utf8_lossy(good.get(line_start..).unwrap_or_default()).chars().count() as u64 + 1;
+            let bad = bytes.get(e.valid_up_to()).copied().unwrap_or_default();
+            Err(ScenarioError::single(
+                source_name,
+                Some((line, column)),
+                format!("byte 0x{bad:02X} is not valid UTF-8; save the scenario as UTF-8"),
+            ))
+        }
+    }
 }
 
 /// Checks a spec built in code (e.g. from Gherkin tables).
@@ -404,7 +489,7 @@ pub fn from_spec(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, Scen
 /// Reads, parses and checks a scenario file.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+    let text = std::fs::read(path).map_err(|e| ScenarioError {
         source_name: name.clone(),
         diagnostics: vec![Diagnostic {
             line: None,
@@ -413,16 +498,21 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
             message: format!("cannot read file: {e}"),
         }],
     })?;
-    parse(&name, &text)
+    parse_bytes(&name, &text)
 }
 
 fn syntax_error(source_name: &str, e: &serde_saphyr::Error) -> ScenarioError {
     let location = e.location();
-    let full = e.to_string();
-    // The crate's message carries a rendered snippet after the first line; the first
-    // line is the message proper, and we print our own `file:line:col` prefix.
-    let message = full.lines().next().unwrap_or("invalid YAML").trim().to_string();
-    let message = strip_location_prefix(&message);
+    let message = match e.without_snippet() {
+        serde_saphyr::Error::Budget { breach, .. } => budget_message(breach),
+        _ => {
+            let full = e.to_string();
+            // The crate's message carries a rendered snippet after the first line; the first
+            // line is the message proper, and we print our own `file:line:col` prefix.
+            let message = full.lines().next().unwrap_or("invalid YAML").trim().to_string();
+            strip_location_prefix(&message)
+        }
+    };
     ScenarioError {
         source_name: source_name.to_string(),
         diagnostics: vec![Diagnostic {
@@ -431,6 +521,27 @@ fn syntax_error(source_name: &str, e: &serde_saphyr::Error) -> ScenarioError {
             field: String::new(),
             message,
         }],
+    }
+}
+
+/// Names the YAML limit a scenario broke, and how to stay under it.
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match breach {
+        B::Nodes { .. } | B::Events { .. } => format!(
+            "the scenario has more than {MAX_YAML_NODES} YAML nodes (the node limit); split it into several \
+             scenarios or use fewer users/events"
+        ),
+        B::Depth { .. } => {
+            format!("YAML nesting is deeper than {MAX_YAML_DEPTH} levels (the depth limit); a scenario needs about 8")
+        }
+        B::ScalarBytes { .. } => {
+            format!("the scenario's text values exceed {MAX_SOURCE_BYTES} bytes (the size limit); shorten them")
+        }
+        B::Aliases { .. } | B::Anchors { .. } => {
+            "too many YAML anchors/aliases (the alias limit); write the values out or use fewer".to_string()
+        }
+        other => format!("a YAML limit was exceeded ({other:?}); simplify the scenario"),
     }
 }
 
@@ -444,4 +555,123 @@ fn strip_location_prefix(message: &str) -> String {
         return rest[idx + 2..].to_string();
     }
     m.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn starts(rule: &str, first: &str) -> Vec<String> {
+        let first = t(first);
+        Recurrence::parse(rule, first).unwrap().starts(first, 730).iter().map(|s| s.to_rfc3339()).collect()
+    }
+
+    #[test]
+    fn weekly_on_monday_and_wednesday() {
+        // 2025-03-03 is a Monday.
+        assert_eq!(
+            starts("RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=5", "2025-03-03T09:00:00Z"),
+            [
+                "2025-03-03T09:00:00+00:00",
+                "2025-03-05T09:00:00+00:00",
+                "2025-03-10T09:00:00+00:00",
+                "2025-03-12T09:00:00+00:00",
+                "2025-03-17T09:00:00+00:00",
+            ]
+        );
+    }
+
+    #[test]
+    fn until_keeps_its_time() {
+        // A daily 18:00 meeting until 2025-03-10 17:00 UTC: the 10th at 18:00 is past UNTIL.
+        let got = starts("RRULE:FREQ=DAILY;UNTIL=20250310T170000Z", "2025-03-03T18:00:00Z");
+        assert_eq!(got.len(), 7, "{got:?}");
+        assert_eq!(got.last().map(String::as_str), Some("2025-03-09T18:00:00+00:00"));
+        let rec = Recurrence::parse("RRULE:FREQ=DAILY;UNTIL=20250310T170000Z", t("2025-03-03T18:00:00Z")).unwrap();
+        assert_eq!(rec.until, Some(t("2025-03-10T17:00:00Z")));
+        // The same rule at 09:00 includes the 10th.
+        assert_eq!(starts("RRULE:FREQ=DAILY;UNTIL=20250310T170000Z", "2025-03-03T09:00:00Z").len(), 8);
+        // A date-only UNTIL covers that whole day.
+        assert_eq!(starts("RRULE:FREQ=DAILY;UNTIL=20250310", "2025-03-03T18:00:00Z").len(), 8);
+    }
+
+    #[test]
+    fn count_and_interval() {
+        let got = starts("RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=3", "2025-03-03T09:00:00Z");
+        assert_eq!(got, ["2025-03-03T09:00:00+00:00", "2025-03-17T09:00:00+00:00", "2025-03-31T09:00:00+00:00"]);
+        let rec = Recurrence::parse("RRULE:FREQ=DAILY;COUNT=4", t("2025-03-03T09:00:00Z")).unwrap();
+        assert_eq!(rec.count, Some(4));
+        assert_eq!(rec.rule, "RRULE:FREQ=DAILY;COUNT=4");
+        assert_eq!(rec.starts(t("2025-03-03T09:00:00Z"), 2).len(), 2, "the limit caps the instances");
+        assert_eq!(
+            starts("RRULE:FREQ=MONTHLY;BYDAY=1MO;COUNT=2", "2025-03-03T09:00:00Z")[1],
+            "2025-04-07T09:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn invalid_rules_say_why() {
+        let first = t("2025-03-03T09:00:00Z");
+        for bad in [
+            "FREQ=DAILY",
+            "RRULE:FREQ=SOMETIMES",
+            "RRULE:FREQ=WEEKLY;BYDAY=XX",
+            "RRULE:FREQ=DAILY;COUNT=-1",
+            "RRULE:FREQ=DAILY;UNTIL=20240101T000000Z",
+            "RRULE:FREQ=DAILY;BYMONTHDAY=40",
+        ] {
+            let e = Recurrence::parse(bad, first).unwrap_err();
+            assert!(e.contains(bad.trim_start_matches("RRULE:")), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn node_budget_error_names_the_limit() {
+        let mut text =
+            String::from("name: x\nclock: 2025-03-10T09:00:00Z\ngoogle:\n  domain: a.example\n  org_units:\n");
+        for _ in 0..=MAX_YAML_NODES {
+            text.push_str("  - /a\n");
+        }
+        let e = parse("big.yaml", &text).unwrap_err().to_string();
+        assert!(e.contains("more than 1000000 YAML nodes (the node limit); split it"), "{e}");
+        assert!(!e.contains("budget breached"), "{e}");
+    }
+
+    #[test]
+    fn two_thousand_users_with_ten_events_fit() {
+        let mut text = String::from("name: big\nclock: 2025-03-10T09:00:00Z\ngoogle:\n  domain: a.example\n  users:\n");
+        for u in 0..2000 {
+            text.push_str(&format!("  - email: user{u}@a.example\n    name: User Number{u}\n    events:\n"));
+            for e in 0..10 {
+                text.push_str(&format!(
+                    "      - title: Meeting {e}\n        start: +{e}h\n        duration: 30m\n        attendees:\n"
+                ));
+                for a in 0..3 {
+                    text.push_str(&format!("          - email: guest{a}@b.example\n            response: accepted\n"));
+                }
+            }
+        }
+        let s = parse("big.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.google.map(|g| g.users.len()), Some(2000));
+    }
+
+    #[test]
+    fn deep_nesting_is_located() {
+        let deep =
+            format!("name: x\nclock: 2025-03-10T09:00:00Z\ndescription: {}1{}\n", "[".repeat(300), "]".repeat(300));
+        let e = parse("deep.yaml", &deep).unwrap_err().to_string();
+        assert!(e.starts_with("deep.yaml:3:14: "), "{e}");
+    }
+
+    #[test]
+    fn bad_utf8_is_located() {
+        let e = parse_bytes("bad.yaml", b"name: x\nclock: 2025-03-10T09:00:00Z\ndescription: caf\xC3\xA9 \xFF\n")
+            .unwrap_err();
+        assert_eq!((e.diagnostics[0].line, e.diagnostics[0].column), (Some(3), Some(19)), "{e}");
+        assert!(e.to_string().contains("bad.yaml:3:19: byte 0xFF is not valid UTF-8"), "{e}");
+    }
 }

@@ -265,8 +265,8 @@ pub struct EventSpec {
     /// other link goes into `location` (and the description) as calendar invites carry it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conference: Option<String>,
-    /// Recurrence rule, e.g. `RRULE:FREQ=WEEKLY;COUNT=4` (FREQ DAILY or WEEKLY; INTERVAL,
-    /// COUNT, UNTIL).
+    /// Recurrence rule, e.g. `RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=4` (RFC 5545: FREQ, INTERVAL,
+    /// COUNT, UNTIL with its time, BYDAY, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence: Option<Sp<String>>,
     /// A security gateway that rewrote the conference link in transit (Proofpoint, Safe
@@ -553,9 +553,9 @@ pub struct FaultSpec {
     /// Provider reason, e.g. `rateLimitExceeded`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// `Retry-After` seconds.
+    /// `Retry-After` seconds (virtual), at most [`crate::faults::MAX_RETRY_AFTER_SECS`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<Sp<u64>>,
     /// Number of failing calls; unlimited within the window when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
@@ -574,9 +574,9 @@ pub struct FaultSpec {
     /// Let this many matching calls through first ("the Nth call fails").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<u32>,
-    /// Delay matching answers (real milliseconds).
+    /// Delay matching answers (real milliseconds), at most [`crate::faults::MAX_LATENCY_MS`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency_ms: Option<u64>,
+    pub latency_ms: Option<Sp<u64>>,
     /// A token-bucket quota (`capacity`, `per_minute`, `per: user|project`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<crate::faults::Quota>,

@@ -10,17 +10,15 @@
 use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
+use serde_saphyr::Location;
 
 use super::spec::{self, EventSpec, FaultSpec, ScenarioSpec, Sp, TimelineStepSpec};
 use super::{
     Action, AppAccess, Attendee, Calendar, Diagnostic, Event, GoogleWorkspace, Group, Scenario, ScenarioError,
     TimedAction, User,
 };
-use crate::clock::{parse_duration, parse_instant};
+use crate::clock::{checked_add, parse_duration, parse_instant, parse_rfc3339};
 use crate::faults::FaultRule;
-
-/// APIs a fault rule may target.
-pub const FAULT_APIS: &[&str] = &["token", "directory", "calendar", "gmail", "zoom", "zoom_token", "rooms"];
 
 struct Checker {
     diagnostics: Vec<Diagnostic>,
@@ -28,7 +26,11 @@ struct Checker {
 
 impl Checker {
     fn at<T>(&mut self, value: &Sp<T>, field: impl Into<String>, message: impl Into<String>) {
-        let (line, column) = (value.referenced.line(), value.referenced.column());
+        self.at_location(value.referenced, field, message);
+    }
+
+    fn at_location(&mut self, at: Location, field: impl Into<String>, message: impl Into<String>) {
+        let (line, column) = (at.line(), at.column());
         self.diagnostics.push(Diagnostic {
             line: (line > 0).then_some(line),
             column: (line > 0 && column > 0).then_some(column),
@@ -79,14 +81,10 @@ pub(super) fn check(
     } else if !spec.name.value.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_') {
         c.at(&spec.name, "name", "use only letters, digits, `-` and `_` (it becomes the tenant id in URLs)");
     }
-    let start = match DateTime::parse_from_rfc3339(spec.clock.value.trim()) {
-        Ok(t) => t.with_timezone(&Utc),
-        Err(_) => {
-            c.at(
-                &spec.clock,
-                "clock",
-                format!("`{}` is not an RFC 3339 time like 2025-03-10T09:00:00Z", spec.clock.value),
-            );
+    let start = match parse_rfc3339(&spec.clock.value) {
+        Ok(t) => t,
+        Err(e) => {
+            c.at(&spec.clock, "clock", e.to_string());
             DateTime::<Utc>::UNIX_EPOCH
         }
     };
@@ -158,6 +156,10 @@ pub(super) fn check(
             continue;
         };
         let at = c.instant(at_spec, &format!("{field}.at"), start);
+        if !check_step_times(&mut c, step, &field, start) {
+            // Each bad time was reported where it is written.
+            continue;
+        }
         match resolve_action(step, start) {
             Ok(action) => {
                 if let Some(g) = &google {
@@ -179,7 +181,10 @@ pub(super) fn check(
     for (i, f) in spec.faults.iter().enumerate() {
         match fault_rule(f, start) {
             Ok(rule) => faults.push(rule),
-            Err((at, message)) => c.at(at.unwrap_or(&f.api), format!("faults[{i}]"), message),
+            Err((at, sub, message)) => {
+                let field = if sub.is_empty() { format!("faults[{i}]") } else { format!("faults[{i}].{sub}") };
+                c.at_location(at.unwrap_or(f.api.referenced), field, message)
+            }
         }
     }
 
@@ -466,22 +471,26 @@ fn check_event(
     if e.wrapped_by.is_some() && e.conference.is_none() {
         c.at(&e.start, format!("{field}.wrapped_by"), "there is no `conference` link to wrap");
     }
-    let recurrence = match &e.recurrence {
-        Some(r) => match super::Recurrence::parse(&r.value) {
+    let recurrence = match (&e.recurrence, begins) {
+        (Some(r), Some(first)) => match super::Recurrence::parse(&r.value, first) {
             Ok(rec) => Some(rec),
             Err(m) => {
                 c.at(r, format!("{field}.recurrence"), m);
                 None
             }
         },
-        None => None,
+        _ => None,
     };
     let (begins, length) = (begins?, length?);
+    let Some(end) = checked_add(begins, length) else {
+        c.at(&e.start, format!("{field}.duration"), "the event would end after the year 9999; shorten it");
+        return None;
+    };
     Some(Event {
         recurrence,
         title: e.title.clone(),
         start: begins,
-        end: begins + length,
+        end,
         organizer,
         attendees,
         visibility: e.visibility,
@@ -518,7 +527,7 @@ pub fn resolve_action(step: &TimelineStepSpec, start: DateTime<Utc>) -> Result<A
         actions.push(Action::TrustOrgUnits(list.iter().map(|o| normalize_ou(&o.value)).collect()));
     }
     if let Some(f) = &step.fault {
-        actions.push(Action::AddFault(fault_rule(f, start).map_err(|(_, m)| m)?));
+        actions.push(Action::AddFault(fault_rule(f, start).map_err(|(_, sub, m)| join_field("fault", sub, m))?));
     }
     if let Some(c) = &step.cancel_event {
         actions.push(Action::CancelEvent {
@@ -603,11 +612,16 @@ fn event_from_spec(e: &EventSpec, owner: &str, start: DateTime<Utc>) -> Result<E
         Some(d) => parse_duration(&d.value).map_err(|x| format!("event.duration: {x}"))?,
         None => Duration::minutes(30),
     };
+    let end = checked_add(begins, length).ok_or("event.duration: the event would end after the year 9999")?;
     Ok(Event {
-        recurrence: e.recurrence.as_ref().map(|r| super::Recurrence::parse(&r.value)).transpose()?,
+        recurrence: e
+            .recurrence
+            .as_ref()
+            .map(|r| super::Recurrence::parse(&r.value, begins).map_err(|m| format!("event.recurrence: {m}")))
+            .transpose()?,
         title: e.title.clone(),
         start: begins,
-        end: begins + length,
+        end,
         organizer: e.organizer.as_ref().map_or_else(|| owner.to_string(), |o| o.value.trim().to_ascii_lowercase()),
         attendees: e
             .attendees
@@ -680,40 +694,81 @@ fn check_action_refs(c: &mut Checker, step: &TimelineStepSpec, action: &Action, 
     }
 }
 
-type FaultProblem<'a> = (Option<&'a Sp<String>>, String);
+/// Where a fault is wrong: the value to point at (if it has a span), the sub-field
+/// (`from`, `latency_ms`, … or empty) and the message.
+type FaultProblem = (Option<Location>, &'static str, String);
 
-fn fault_rule(f: &FaultSpec, start: DateTime<Utc>) -> Result<FaultRule, FaultProblem<'_>> {
-    let api = f.api.value.trim().to_string();
-    if !FAULT_APIS.contains(&api.as_str()) {
-        return Err((Some(&f.api), format!("api `{api}` is unknown; use one of {}", FAULT_APIS.join(", "))));
-    }
-    let quiet = f.status.value == 0 && (f.latency_ms.is_some() || f.quota.is_some());
-    if !quiet && !(400..=599).contains(&f.status.value) && !f.drop_connection {
-        return Err((
-            None,
-            format!("status {} is not an error status (400–599); use 0 only with latency_ms or quota", f.status.value),
-        ));
-    }
+fn join_field(prefix: &str, sub: &str, message: String) -> String {
+    if sub.is_empty() { format!("{prefix}: {message}") } else { format!("{prefix}.{sub}: {message}") }
+}
+
+fn fault_rule(f: &FaultSpec, start: DateTime<Utc>) -> Result<FaultRule, FaultProblem> {
     let time = |v: &'_ Option<Sp<String>>| -> Result<Option<DateTime<Utc>>, String> {
         v.as_ref().map(|s| parse_instant(&s.value, start).map_err(|e| e.to_string())).transpose()
     };
-    let from = time(&f.from).map_err(|m| (f.from.as_ref(), m))?;
-    let until = time(&f.until).map_err(|m| (f.until.as_ref(), m))?;
-    Ok(FaultRule {
-        api,
+    let from = time(&f.from).map_err(|m| (f.from.as_ref().map(|v| v.referenced), "from", m))?;
+    let until = time(&f.until).map_err(|m| (f.until.as_ref().map(|v| v.referenced), "until", m))?;
+    let rule = FaultRule {
+        api: f.api.value.trim().to_string(),
         user: f.user.as_ref().map(|u| u.trim().to_ascii_lowercase()),
         status: f.status.value,
         reason: f.reason.clone(),
-        retry_after: f.retry_after,
+        retry_after: f.retry_after.as_ref().map(|r| r.value),
         count: f.count,
         from,
         until,
         drop_connection: f.drop_connection,
         after: f.after,
         path: f.path.clone(),
-        latency_ms: f.latency_ms,
+        latency_ms: f.latency_ms.as_ref().map(|l| l.value),
         quota: f.quota.clone(),
-    })
+    };
+    // The rule's own checks live with the rule; here they only get their location.
+    rule.check().map_err(|problem| {
+        let at = match problem.field {
+            "status" => Some(f.status.referenced),
+            "latency_ms" => f.latency_ms.as_ref().map(|l| l.referenced),
+            "retry_after" => f.retry_after.as_ref().map(|r| r.referenced),
+            _ => Some(f.api.referenced),
+        };
+        (at, problem.field, problem.message)
+    })?;
+    Ok(rule)
+}
+
+/// Checks every time in a timeline step where it is written; false if one is bad.
+fn check_step_times(c: &mut Checker, step: &TimelineStepSpec, field: &str, start: DateTime<Utc>) -> bool {
+    let before = c.diagnostics.len();
+    if let Some(f) = &step.fault {
+        for (name, v) in [("from", &f.from), ("until", &f.until)] {
+            if let Some(v) = v {
+                c.instant(v, &format!("{field}.fault.{name}"), start);
+            }
+        }
+    }
+    if let Some(d) = &step.deliver_mail {
+        c.instant(&d.message.at, &format!("{field}.deliver_mail.message.at"), start);
+    }
+    if let Some(u) = &step.update_event
+        && let Some(s) = &u.start
+    {
+        c.instant(s, &format!("{field}.update_event.start"), start);
+    }
+    if let Some(a) = &step.add_event {
+        let ev = &a.event;
+        let begins = c.instant(&ev.start, &format!("{field}.add_event.event.start"), start);
+        if let Some(d) = &ev.duration
+            && let Err(e) = parse_duration(&d.value)
+        {
+            c.at(d, format!("{field}.add_event.event.duration"), e.to_string());
+        }
+        if let (Some(r), Some(first)) = (&ev.recurrence, begins)
+            && let Err(m) = super::Recurrence::parse(&r.value, first)
+        {
+            c.at(r, format!("{field}.add_event.event.recurrence"), m);
+        }
+    }
+    c.diagnostics.len() == before
 }
 
 fn normalize_ou(path: &str) -> String {
