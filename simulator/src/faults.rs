@@ -21,21 +21,9 @@ pub const MAX_LATENCY_MS: u64 = 60_000;
 /// The longest `Retry-After` a rule may send (one day of virtual time).
 pub const MAX_RETRY_AFTER_SECS: u64 = 86_400;
 
-/// The APIs a fault rule may target, with the request paths each covers (without the
-/// `/t/{tenant}` pin). A rule's `path` must start with one of its API's prefixes.
-pub const FAULT_APIS: &[(&str, &[&str])] = &[
-    ("token", &["/token", "/oauth2/v4/token", "/o/oauth2/token"]),
-    ("directory", &["/admin/directory/"]),
-    ("calendar", &["/calendar/v3/"]),
-    ("gmail", &["/gmail/v1/"]),
-    ("zoom", &["/v2/"]),
-    ("zoom_token", &["/oauth/token"]),
-    ("rooms", &["/rooms/"]),
-];
-
-/// The names of [`FAULT_APIS`].
+/// The names of the fault APIs every provider answers (see [`crate::providers`]).
 pub fn fault_api_names() -> Vec<&'static str> {
-    FAULT_APIS.iter().map(|(name, _)| *name).collect()
+    crate::providers::fault_apis().map(|(name, _)| *name).collect()
 }
 
 /// How a provider words the answers the shared pipeline gives on its behalf.
@@ -125,7 +113,7 @@ impl FaultRule {
     /// a `Retry-After` within [`MAX_RETRY_AFTER_SECS`], a path its API serves.
     pub fn check(&self) -> Result<(), FaultRuleProblem> {
         let problem = |field, message: String| Err(FaultRuleProblem { field, message });
-        let Some((_, prefixes)) = FAULT_APIS.iter().find(|(name, _)| *name == self.api) else {
+        let Some((_, prefixes)) = crate::providers::fault_apis().find(|(name, _)| *name == self.api) else {
             return problem(
                 "api",
                 format!("api `{}` is unknown; use one of {}", self.api, fault_api_names().join(", ")),

@@ -37,6 +37,7 @@ pub mod zoom;
 
 mod access;
 mod admin;
+mod providers;
 mod rendered;
 mod reply;
 mod server;

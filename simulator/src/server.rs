@@ -21,13 +21,8 @@ use crate::reply::Attribution;
 pub(crate) struct PinnedTenant(pub String);
 
 fn router(sim: Simulator) -> Router {
-    Router::new()
-        .merge(crate::google::routes())
-        .merge(crate::admin::routes(sim.clone()))
-        .merge(crate::rooms::routes())
-        .merge(crate::zoom::routes())
-        .fallback(unknown_route)
-        .with_state(sim)
+    let providers = crate::providers::PROVIDERS.iter().fold(Router::new(), |router, p| router.merge((p.routes)()));
+    providers.merge(crate::admin::routes(sim.clone())).fallback(unknown_route).with_state(sim)
 }
 
 async fn unknown_route(uri: Uri) -> Response {
@@ -80,19 +75,6 @@ pub(crate) async fn start(sim: Simulator, addr: SocketAddr) -> std::io::Result<R
     Ok(RunningServer { addr, _shutdown: tx })
 }
 
-/// Which fake answered a path, for the journal.
-fn provider_of(path: &str) -> &'static str {
-    if crate::google::owns_path(path) {
-        "google"
-    } else if path.starts_with("/rooms/") {
-        "rooms"
-    } else if path.starts_with("/v2/") || path == "/oauth/token" {
-        "zoom"
-    } else {
-        "unknown"
-    }
-}
-
 async fn pin_and_journal(State(sim): State<Simulator>, mut req: Request, next: Next) -> Response {
     let method = req.method().to_string();
     let mut path = req.uri().path().to_string();
@@ -123,7 +105,7 @@ async fn pin_and_journal(State(sim): State<Simulator>, mut req: Request, next: N
             seq: 0,
             tenant: who.tenant,
             at: who.at,
-            provider: provider_of(&path).to_string(),
+            provider: crate::providers::provider_of(&path).to_string(),
             method,
             path,
             query,

@@ -28,18 +28,21 @@ pub use state::{CalendarRecord, DirectoryUser, EventRecord, GoogleState, Imperso
 /// Token endpoint paths Google clients use (current and legacy).
 pub const TOKEN_PATHS: &[&str] = &["/token", "/oauth2/v4/token", "/o/oauth2/token"];
 
-/// Whether a request path belongs to the Google fake.
-pub fn owns_path(path: &str) -> bool {
-    TOKEN_PATHS.contains(&path)
-        || path.starts_with("/o/oauth2/")
-        || path == "/revoke"
-        || path.starts_with("/admin/directory/")
-        || path.starts_with("/calendar/v3/")
-        || path.starts_with("/gmail/v1/")
-}
+/// The Google provider, as the server registers it.
+pub(crate) const MODULE: crate::providers::ProviderModule = crate::providers::ProviderModule {
+    name: "google",
+    routes,
+    paths: &["/token", "/oauth2/v4/token", "/o/oauth2/", "/revoke", "/admin/directory/", "/calendar/v3/", "/gmail/v1/"],
+    fault_apis: &[
+        ("token", TOKEN_PATHS),
+        ("directory", &["/admin/directory/"]),
+        ("calendar", &["/calendar/v3/"]),
+        ("gmail", &["/gmail/v1/"]),
+    ],
+};
 
 /// Every Google route.
-pub(crate) fn routes() -> Router<Simulator> {
+fn routes() -> Router<Simulator> {
     let mut router = Router::new();
     for path in TOKEN_PATHS {
         router = router.route(path, post(oauth::token));

@@ -85,7 +85,15 @@ impl Sessions {
     }
 }
 
-pub(crate) fn routes() -> Router<Simulator> {
+/// The meeting-room service, as the server registers it.
+pub(crate) const MODULE: crate::providers::ProviderModule = crate::providers::ProviderModule {
+    name: "rooms",
+    routes,
+    paths: &["/rooms/"],
+    fault_apis: &[("rooms", &["/rooms/"])],
+};
+
+fn routes() -> Router<Simulator> {
     Router::new().route("/rooms/join", post(join_room)).route("/rooms/sessions/{id}", get(get_session))
 }
 

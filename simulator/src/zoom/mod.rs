@@ -19,7 +19,15 @@ pub use state::{ZoomMeeting, ZoomState, ZoomUser};
 
 use crate::Simulator;
 
-pub(crate) fn routes() -> Router<Simulator> {
+/// The Zoom provider, as the server registers it.
+pub(crate) const MODULE: crate::providers::ProviderModule = crate::providers::ProviderModule {
+    name: "zoom",
+    routes,
+    paths: &["/v2/", "/oauth/token"],
+    fault_apis: &[("zoom", &["/v2/"]), ("zoom_token", &["/oauth/token"])],
+};
+
+fn routes() -> Router<Simulator> {
     Router::new()
         .route("/oauth/token", post(oauth::token))
         .route("/v2/users", get(api::list_users))
