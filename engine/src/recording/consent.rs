@@ -41,34 +41,16 @@ pub fn build(company: &str, link_type: ConsentLinkType, id: &str, target: &str) 
         ConsentLinkType::Static => "s",
         ConsentLinkType::Dynamic => "d",
     };
-    let encoded: String = target
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
+    let encoded = percent_encoding::utf8_percent_encode(target, UNRESERVED_ONLY);
     format!("https://{CONSENT_HOST}/{company}/{kind}/{id}?to={encoded}")
 }
 
+/// Everything but RFC 3986's unreserved characters is encoded in the `to=` parameter.
+const UNRESERVED_ONLY: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && let (Some(h), Some(l)) =
-                (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 #[cfg(test)]
