@@ -3,20 +3,22 @@
 //!
 //! The identity (project, `client_email`, client id) comes from the seed *and* the tenant
 //! id, so two tenants loaded from one scenario are two customers whose tokens never mix.
-//! Key generation is the slowest thing a tenant does (~0.15 s optimised), so the RSA key
-//! itself is cached per seed for the life of the process: tenants of one seed share a
-//! key, but the token endpoint finds a tenant by its own `client_email` before it checks
-//! the signature. Key files stay byte-identical across runs.
+//! The RSA key comes from a pool of 32 pre-generated 2048-bit keys shipped in
+//! `simulator/keys/pool.pem`, chosen by the seed: generating one costs 0.15 to 0.5 s of
+//! prime search, which dominated loading a tenant and running the feature suite. Tenants
+//! may therefore share key material (always those of one seed), but the token endpoint
+//! finds a tenant by its own `client_email` before it checks the signature, and key files
+//! stay byte-identical across runs.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use jsonwebtoken::DecodingKey;
 use rand_chacha03::ChaCha8Rng;
-use rand_chacha03::rand_core::{RngCore, SeedableRng};
+use rand_chacha03::rand_core::RngCore;
 use rsa::RsaPrivateKey;
-use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey, LineEnding};
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 /// Key material of one service account.
 pub struct ServiceAccountKey {
@@ -91,28 +93,96 @@ impl ServiceAccount {
     }
 }
 
+/// How many keys the shipped pool holds.
+pub const KEY_POOL_SIZE: usize = 32;
+
+/// The pool: 32 RSA-2048 keys (PKCS#8 PEM, concatenated), generated once by
+/// `regenerate_key_pool` below from `ChaCha8Rng::seed_from_u64(KEY_POOL_SEED + i)`.
+/// Generating a 2048-bit key takes 0.15 to 0.5 s; a pool read at start-up takes none, so
+/// loading a tenant (and every scenario of the feature suite) costs no prime search.
+const KEY_POOL: &str = include_str!("../../keys/pool.pem");
+#[cfg(test)]
+const KEY_POOL_SEED: u64 = 0x7e57_5eed_0000_0000;
+
+/// The pool key a seed uses (a fixed, seed-derived choice: the same seed always gets the
+/// same key file bytes).
 fn key_for_seed(seed: u64) -> Arc<ServiceAccountKey> {
-    static CACHE: OnceLock<Mutex<HashMap<u64, Arc<ServiceAccountKey>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(key) = cache.lock().expect("key cache poisoned").get(&seed) {
-        return key.clone();
-    }
-    // Generated outside the lock: two tenants racing on one seed both compute the same
-    // key (deterministic), and neither blocks other seeds meanwhile.
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let private = RsaPrivateKey::new(&mut rng, 2048).expect("2048-bit RSA key generation");
-    let private_key_pem = private.to_pkcs8_pem(LineEnding::LF).expect("PKCS#8 encoding").to_string();
+    static KEYS: OnceLock<Vec<OnceLock<Arc<ServiceAccountKey>>>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| (0..KEY_POOL_SIZE).map(|_| OnceLock::new()).collect());
+    // SplitMix64's finaliser spreads neighbouring seeds over the pool.
+    let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    let index = ((z ^ (z >> 31)) % KEY_POOL_SIZE as u64) as usize;
+    keys[index].get_or_init(|| Arc::new(pool_key(index))).clone()
+}
+
+/// Parses pool key `index`. The pool is part of the binary and checked by a test, so a
+/// failure here is a build defect, not an input error.
+fn pool_key(index: usize) -> ServiceAccountKey {
+    let pem = pool_pems().nth(index).expect("the key pool holds KEY_POOL_SIZE keys");
+    let private = RsaPrivateKey::from_pkcs8_pem(&pem).expect("pool keys are PKCS#8");
     let public_key_pem = private.to_public_key().to_public_key_pem(LineEnding::LF).expect("SPKI encoding");
     let decoding_key = DecodingKey::from_rsa_pem(public_key_pem.as_bytes()).expect("own public key parses");
-    let key = Arc::new(ServiceAccountKey {
-        private_key_pem,
+    let digest = Sha256::digest(public_key_pem.as_bytes());
+    ServiceAccountKey {
+        private_key_id: digest[..20].iter().map(|b| format!("{b:02x}")).collect(),
+        private_key_pem: pem,
         public_key_pem,
         decoding_key,
-        private_key_id: hex(&mut rng, 20),
-    });
-    cache.lock().expect("key cache poisoned").entry(seed).or_insert(key).clone()
+    }
+}
+
+fn pool_pems() -> impl Iterator<Item = String> {
+    const END: &str = "-----END PRIVATE KEY-----";
+    KEY_POOL.split_inclusive(END).filter(|b| b.contains(END)).map(|b| format!("{}\n", b.trim_start()))
 }
 
 fn hex(rng: &mut ChaCha8Rng, bytes: usize) -> String {
     (0..bytes).map(|_| format!("{:02x}", rng.next_u32() as u8)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pool_holds_distinct_2048_bit_keys_and_seeds_spread_over_it() {
+        use rsa::traits::PublicKeyParts;
+        let pems: Vec<String> = pool_pems().collect();
+        assert_eq!(pems.len(), KEY_POOL_SIZE);
+        let mut moduli = std::collections::BTreeSet::new();
+        for pem in &pems {
+            let key = RsaPrivateKey::from_pkcs8_pem(pem).expect("PKCS#8");
+            assert_eq!(key.size() * 8, 2048);
+            key.validate().expect("a consistent RSA key");
+            moduli.insert(key.n().to_bytes_be());
+        }
+        assert_eq!(moduli.len(), KEY_POOL_SIZE, "no key twice");
+        let used: std::collections::BTreeSet<String> =
+            (0..200u64).map(|seed| key_for_seed(seed).private_key_id.clone()).collect();
+        assert!(used.len() > KEY_POOL_SIZE / 2, "200 seeds use most of the pool, not a few keys: {}", used.len());
+        assert_eq!(key_for_seed(7).private_key_pem, key_for_seed(7).private_key_pem, "deterministic");
+    }
+
+    /// Rebuilds `keys/pool.pem` from its seeds and checks it matches the shipped file
+    /// (slow: 32 key generations). `cargo test -p simulator regenerate_key_pool --
+    /// --ignored`; set `WRITE_KEY_POOL=1` to write the file instead.
+    #[test]
+    #[ignore = "generates 32 RSA keys (about 10 s optimised)"]
+    fn regenerate_key_pool() {
+        use rand_chacha03::rand_core::SeedableRng;
+        use rsa::pkcs8::EncodePrivateKey;
+        let mut pool = String::new();
+        for i in 0..KEY_POOL_SIZE as u64 {
+            let mut rng = ChaCha8Rng::seed_from_u64(KEY_POOL_SEED + i);
+            let key = RsaPrivateKey::new(&mut rng, 2048).expect("key generation");
+            pool.push_str(key.to_pkcs8_pem(LineEnding::LF).expect("PKCS#8").as_ref());
+        }
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/keys/pool.pem");
+        if std::env::var_os("WRITE_KEY_POOL").is_some() {
+            std::fs::write(path, &pool).expect("write the pool");
+        }
+        assert_eq!(pool, KEY_POOL, "keys/pool.pem is what its seeds generate");
+    }
 }
