@@ -225,21 +225,28 @@ impl GoogleState {
         }
         // An invitation lands on every invited user's primary calendar with the same id,
         // as in Google Calendar; engines that import several members must dedupe it.
-        let mut copies = Vec::new();
+        // Indexed, so a 10,000-user tenant with 200,000 events builds in linear time.
+        let primary_of: std::collections::HashMap<&str, usize> =
+            calendars.iter().enumerate().filter(|(_, c)| c.primary).map(|(i, c)| (c.owner.as_str(), i)).collect();
+        let mut copies: Vec<(usize, EventRecord)> = Vec::new();
         for cal in calendars.iter().filter(|c| c.primary) {
             for rec in &cal.events {
                 for a in &rec.event.attendees {
-                    if a.email != cal.owner && users.iter().any(|u| u.email == a.email) {
-                        copies.push((a.email.clone(), rec.clone()));
+                    if a.email != cal.owner
+                        && let Some(&target) = primary_of.get(a.email.as_str())
+                    {
+                        copies.push((target, rec.clone()));
                     }
                 }
             }
         }
-        for (owner, rec) in copies {
-            if let Some(cal) = calendars.iter_mut().find(|c| c.primary && c.owner == owner)
-                && !cal.events.iter().any(|e| e.id == rec.id)
-            {
-                cal.events.push(rec);
+        let mut present: std::collections::HashSet<(usize, String)> = std::collections::HashSet::new();
+        for (i, cal) in calendars.iter().enumerate().filter(|(_, c)| c.primary) {
+            present.extend(cal.events.iter().map(|e| (i, e.id.clone())));
+        }
+        for (target, rec) in copies {
+            if present.insert((target, rec.id.clone())) {
+                calendars[target].events.push(rec);
             }
         }
         GoogleState {
