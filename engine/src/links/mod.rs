@@ -13,6 +13,7 @@ mod wrappers;
 
 use serde::{Deserialize, Serialize};
 
+pub(crate) use recognize::percent_decode;
 pub use recognize::{ConferenceKind, ConferenceLink, ConferenceProvider, find_links, recognize};
 pub use wrappers::{MAX_UNWRAP_DEPTH, UnwrapError, Wrapper, detect_wrapper, unwrap, unwrap_all};
 

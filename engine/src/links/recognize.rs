@@ -361,7 +361,7 @@ pub(super) fn query_param<'a>(query: &'a str, name: &str) -> Option<&'a str> {
 /// Decodes `%XX` escapes (any hex case); a `%` not followed by two hex digits stays as
 /// it is, `+` stays a `+` (these are URL parts, not form fields), and bytes that are not
 /// UTF-8 become U+FFFD.
-pub(super) fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 

@@ -31,7 +31,7 @@ pub fn parse(url: &str) -> Option<ConsentLink> {
         "d" => ConsentLinkType::Dynamic,
         _ => return None,
     };
-    let target = query.split('&').find_map(|kv| kv.strip_prefix("to=")).map(percent_decode)?;
+    let target = query.split('&').find_map(|kv| kv.strip_prefix("to=")).map(crate::links::percent_decode)?;
     Some(ConsentLink { company, link_type, target })
 }
 
@@ -48,10 +48,6 @@ pub fn build(company: &str, link_type: ConsentLinkType, id: &str, target: &str) 
 /// Everything but RFC 3986's unreserved characters is encoded in the `to=` parameter.
 const UNRESERVED_ONLY: &percent_encoding::AsciiSet =
     &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-
-fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
-}
 
 #[cfg(test)]
 mod tests {
