@@ -10,6 +10,7 @@
 //! - `validate`: spec → [`Scenario`], collecting all diagnostics rather than stopping at
 //!   the first.
 
+pub mod population;
 pub mod recording;
 pub mod rooms;
 pub mod spec;
