@@ -35,7 +35,7 @@ fn same_seed_gives_the_same_bytes_and_another_seed_does_not() {
     let a = explicit_yaml(&compact(7, 60, 4));
     let b = explicit_yaml(&compact(7, 60, 4));
     assert!(a.len() > 10_000, "the expansion is large: {} bytes", a.len());
-    assert_eq!(a, b, "same seed, same bytes");
+    assert!(a == b, "same seed, other bytes");
     let c = explicit_yaml(&compact(8, 60, 4));
     assert_ne!(a, c, "another seed gives another population");
 }
