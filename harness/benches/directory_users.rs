@@ -1,6 +1,9 @@
-//! Load benchmark: requests per second the simulator serves for the Google Directory
-//! users page, next to a bare hyper 1 server returning the very same bytes, and whether
-//! the request journal stays inside its memory bound under that load.
+//! Load benchmark for issue #7: the Google Directory users page from the simulator, next
+//! to a bare hyper 1 server and a wiremock-rs 0.6 mock returning the very same bytes; the
+//! simulator with many tenants; its memory after a million requests; how fast a generated
+//! 10,000-user tenant is ready; and the feature suite's rate next to a no-op cucumber run.
+//! Every figure ends in a `results` table with its target and PASS or MISS; nothing here
+//! asserts on timing, but a wrong answer (status, body length, bytes) fails the run.
 //!
 //! It loads an inline scenario (by default 300 users in one org unit, one of them a
 //! super admin), gets the admin's access token from the simulator's JWT-bearer token
@@ -11,17 +14,30 @@
 //! requests per connection, each phase stopped at a time limit if not done by then.
 //! Every response must be a 200 with the expected body length (warm-up responses are
 //! compared byte for byte); failures are counted, printed, and fail the run. The same load
-//! then hits a bare hyper server on another loopback port that answers every request
-//! with the simulator's body and content type. Both servers and the load generator share
-//! one multi-thread tokio runtime in this process, so on a small machine they compete
-//! for the same cores: the ratio is the figure to compare across machines.
+//! then hits a bare hyper server and a wiremock-rs `MockServer` (a `Mock` for the same
+//! path answering the simulator's body and content type) on other loopback ports. The
+//! servers and the load generator share the machine's cores: ratios are the figures to
+//! compare across machines. wiremock-rs serves from one current-thread runtime.
 //!
 //! Before the load, the journal is filled to capacity with cheap requests (`GET
 //! …/users/{admin}`, one user, 200), so every timed request runs with the journal full
-//! and evicting. After the load it prints `Simulator::journal_stats` (entries held,
-//! capacity, evicted, approximate heap bytes) against the bound the journal documents,
-//! and the journal's and the whole process's heap at mid-run against the end (the process
-//! heap is counted by a thin wrapper around the system allocator installed here).
+//! and evicting. After the load it prints `Simulator::journal_stats` against the bound the
+//! journal documents, and the process heap at mid-run against the end (counted by a thin
+//! wrapper around the system allocator installed here).
+//!
+//! Then: `BENCH_TENANTS` tenants (default 64, four per seed) are loaded into the same
+//! simulator, each with its own token, and connection `c` sends its k-th request to tenant
+//! `(c + 32k) % 64`, so all are used; throughput is compared with the one-tenant run.
+//! Tenants that share a seed draw the same token strings and the simulator's token store
+//! is global, so the later one takes a shared token over: the first tokens refused are
+//! counted and reported, and refused tenants ask again until each holds its own.
+//! The RSS phase runs this binary again as a child that only serves the simulator (one
+//! tenant), drives `BENCH_RSS_REQUESTS` cheap requests at it and reads the child's
+//! `VmRSS`/`VmHWM` from its `/proc/self/status`. The generated tenant is
+//! `scenarios/generated-10k.yaml`, timed from reading the file to its first Directory page
+//! (token exchange included). The feature suite runs in-process through
+//! `harness::world::TenantWorld` (4 at a time, output discarded), then as many one-step
+//! scenarios of a no-op World, same settings.
 //!
 //! Run it with:
 //!
@@ -29,12 +45,14 @@
 //! cargo bench -p harness --bench directory_users
 //! ```
 //!
-//! Settings, from environment variables: `BENCH_CONNECTIONS` (default 8),
+//! Settings, from environment variables: `BENCH_CONNECTIONS` (default 32),
 //! `BENCH_REQUESTS` (timed requests per connection, default 750), `BENCH_WARMUP`
 //! (untimed requests per connection first, default 50), `BENCH_PREFILL` (cheap requests
 //! filling the journal first, default its capacity, 10 000; 0 to skip), `BENCH_SECONDS`
-//! (time limit of each phase, default 30) and `BENCH_USERS` (directory size, default 300).
-//! The simulator takes 2 to 3 ms of CPU per page here, so the defaults run for about 25 s.
+//! (time limit of each phase, default 30), `BENCH_USERS` (directory size, default 300),
+//! `BENCH_TENANTS` (default 64), `BENCH_RSS_REQUESTS` (default 1 000 000),
+//! `BENCH_RSS_SECONDS` (its time limit, default 60) and `BENCH_FEATURES` (0 skips the
+//! feature-suite comparison). The whole run takes about two minutes on two cores.
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -311,6 +329,13 @@ struct Snapshot {
 }
 
 fn main() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        if let Err(e) = rss_child::serve() {
+            eprintln!("rss child failed: {e:#}");
+            std::process::exit(1);
+        }
+        return;
+    }
     let outcome = Settings::from_env().and_then(|settings| {
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
         runtime.block_on(run(settings))
@@ -473,7 +498,13 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
     ensure!(failures == 0, "{failures} requests failed (see the error lines above)");
 
     // Many tenants in the same simulator, every connection spreading its requests over them.
-    let spread = many_tenants(&sim, &server, &settings).await?;
+    let (spread, refused) = many_tenants(&sim, &server, &settings).await?;
+    verdicts.push(Verdict::new(
+        "same-seed tenants keep own tokens",
+        format!("{refused} of {} first tokens refused", settings.tenants),
+        "0 refused",
+        refused == 0,
+    ));
     println!("{}", spread.line(&format!("{} tenants", settings.tenants)));
     ensure!(spread.failures() == 0, "{} requests failed with {} tenants", spread.failures(), settings.tenants);
     let spread_ratio = spread.per_second() / simulated.per_second();
@@ -484,33 +515,29 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
         spread_ratio >= 0.8,
     ));
 
-    // Resident memory after many (cheap) requests: token check, tenant lookup, journal.
-    let rss_before = proc_status_kib("VmRSS")?;
-    let (rss_run, (), streams) = run_load(sim_addr, cheap, settings.rss, || ()).await?;
-    drop(streams);
-    let rss_after = proc_status_kib("VmRSS")?;
-    let peak = proc_status_kib("VmHWM")?;
+    // Resident memory after many (cheap) requests: token check, tenant lookup, journal. The
+    // simulator runs in a child process of its own (this binary again), so its VmRSS is not
+    // the load generator's, wiremock's or the other phases' memory.
+    let (rss_run, before, after) = rss_child::measure(settings.rss).await?;
     println!("{}", rss_run.line("rss load"));
     println!(
-        "rss         VmRSS {:.1} MiB before, {:.1} MiB after {} requests (peak VmHWM {:.1} MiB); the process also \
-         holds the load generator's latency samples (~{:.1} MiB) and {} loaded tenants",
-        rss_before as f64 / 1024.0,
-        rss_after as f64 / 1024.0,
-        rss_run.attempted,
-        peak as f64 / 1024.0,
-        (rss_run.attempted * 8) as f64 / MIB,
-        sim.tenant_ids().len(),
+        "rss         simulator process (1 tenant, journal {JOURNAL_CAPACITY}): VmRSS {:.1} MiB before, {:.1} MiB \
+         after {} requests (peak VmHWM {:.1} MiB)",
+        before.0 as f64 / 1024.0,
+        after.0 as f64 / 1024.0,
+        rss_run.ok,
+        after.1 as f64 / 1024.0,
     );
     let all_done = rss_run.ok == settings.rss.planned();
     verdicts.push(Verdict::new(
         &format!("VmRSS after {} requests", settings.rss.planned()),
         format!(
             "{:.1} MiB{}",
-            rss_after as f64 / 1024.0,
+            after.0 as f64 / 1024.0,
             if all_done { String::new() } else { format!(" (only {} answered in time)", rss_run.ok) }
         ),
         "< 64 MiB",
-        all_done && rss_after < 64 * 1024,
+        all_done && after.0 < 64 * 1024,
     ));
     ensure!(rss_run.failures() == 0, "{} requests failed in the RSS phase", rss_run.failures());
     drop(server);
@@ -560,7 +587,7 @@ impl Verdict {
 impl std::fmt::Display for Verdict {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let verdict = if self.pass { "PASS" } else { "MISS" };
-        write!(f, "{verdict}  {:<32} {:<48} target {}", self.label, self.value, self.target)
+        write!(f, "{verdict}  {:<34} {:<48} target {}", self.label, self.value, self.target)
     }
 }
 
@@ -576,15 +603,22 @@ fn proc_status_kib(field: &str) -> anyhow::Result<u64> {
 }
 
 /// Loads `settings.tenants - 1` more tenants into `sim` (four at a time share a seed), each
-/// with its own token, and runs the page load spread over all of them.
+/// with its own token, and runs the page load spread over all of them. Also returns how
+/// many tenants' first tokens were refused on their own tenant's path.
+///
+/// Tenants sharing a seed draw the same token strings, and the simulator's token store is
+/// one map for all tenants, so the tenant that asks last takes a shared token over and the
+/// others' copy answers 401. That is counted (and reported as a MISS by the caller); the
+/// load then needs working tokens, so refused tenants ask again until each holds a token
+/// of its own (their streams move on, so the strings eventually differ).
 async fn many_tenants(
     sim: &Simulator,
     server: &simulator::RunningServer,
     settings: &Settings,
-) -> anyhow::Result<LoadReport> {
+) -> anyhow::Result<(LoadReport, usize)> {
     let addr = server.addr();
     let began = Instant::now();
-    let mut targets = Vec::with_capacity(settings.tenants);
+    let mut tenants = Vec::with_capacity(settings.tenants);
     for i in 0..settings.tenants {
         let tenant = if i == 0 {
             "bench-directory".to_string()
@@ -595,19 +629,44 @@ async fn many_tenants(
             sim.load_as(&format!("bench-t{i:03}"), scenario, true)?
         };
         let token = access_token(sim, &tenant, &server.base_url(), ADMIN).await?;
-        let path = format!("/t/{tenant}/admin/directory/v1/users?customer=my_customer&maxResults={PAGE_SIZE}");
-        let request = request_bytes(addr, &path, &token);
-        let (_, body) = first_response(addr, &request).await?;
-        targets.push(Target { request, expected: Arc::new(Expected { body }) });
+        tenants.push((tenant, token));
     }
+    let page = |tenant: &str, token: &str| {
+        let path = format!("/t/{tenant}/admin/directory/v1/users?customer=my_customer&maxResults={PAGE_SIZE}");
+        request_bytes(addr, &path, token)
+    };
+    let mut refused_first = None;
+    let mut targets = Vec::new();
+    for round in 0..=16 {
+        targets.clear();
+        let mut refused = Vec::new();
+        for (i, (tenant, token)) in tenants.iter().enumerate() {
+            let request = page(tenant, token);
+            match first_response(addr, &request).await {
+                Ok((_, body)) => targets.push(Target { request, expected: Arc::new(Expected { body }) }),
+                Err(_) => refused.push(i),
+            }
+        }
+        refused_first.get_or_insert(refused.len());
+        if refused.is_empty() {
+            break;
+        }
+        ensure!(round < 16, "{} tenants still have no working token after 16 rounds", refused.len());
+        for i in refused {
+            let tenant = tenants[i].0.clone();
+            tenants[i].1 = access_token(sim, &tenant, &server.base_url(), ADMIN).await?;
+        }
+    }
+    let refused_first = refused_first.unwrap_or(0);
     println!(
-        "tenants     {} loaded in one simulator (4 per seed), each with its own token, in {:.2} s",
+        "tenants     {} loaded in one simulator (4 per seed), each with its own token, in {:.2} s; \
+         {refused_first} first tokens were refused on their own tenant (shared with a same-seed tenant)",
         sim.tenant_ids().len(),
         began.elapsed().as_secs_f64()
     );
     let (report, (), streams) = run_load(addr, targets.into(), settings.load, || ()).await?;
     drop(streams);
-    Ok(report)
+    Ok((report, refused_first))
 }
 
 /// Time from reading `scenarios/generated-10k.yaml` to the first Directory page it serves.
@@ -642,6 +701,106 @@ async fn generated_tenant_ready() -> anyhow::Result<Duration> {
         ready.as_secs_f64(),
     );
     Ok(ready)
+}
+
+/// Set in the environment of the child process that only serves the simulator.
+const CHILD_ENV: &str = "BENCH_RSS_CHILD";
+
+/// The RSS phase: this binary again, as a child serving one bench tenant; the parent drives
+/// the load and asks the child for its `/proc/self/status` figures over stdin/stdout.
+mod rss_child {
+    use std::io::{BufRead, Write};
+    use std::process::Stdio;
+    use std::sync::Arc;
+
+    use anyhow::{Context, bail};
+
+    use super::*;
+
+    /// Child side: serve until stdin closes; answer `rss` with `RSS <VmRSS kB> <VmHWM kB>`.
+    pub fn serve() -> anyhow::Result<()> {
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        runtime.block_on(async {
+            let sim = Simulator::builder().journal_capacity(JOURNAL_CAPACITY).build();
+            let scenario = simulator::scenario::parse("bench", &scenario_yaml(300, 20250310))
+                .map_err(|e| anyhow::anyhow!("bench scenario: {e}"))?;
+            let tenant = sim.load(scenario)?;
+            let server = sim.start("127.0.0.1:0".parse()?).await?;
+            let token = access_token(&sim, &tenant, &server.base_url(), ADMIN).await?;
+            println!("READY {} {tenant} {token}", server.addr());
+            std::io::stdout().flush()?;
+            let lines = tokio::task::spawn_blocking(|| {
+                let stdin = std::io::stdin();
+                for line in stdin.lock().lines() {
+                    let Ok(line) = line else { break };
+                    if line.trim() == "rss" {
+                        let answer = match (proc_status_kib("VmRSS"), proc_status_kib("VmHWM")) {
+                            (Ok(rss), Ok(hwm)) => format!("RSS {rss} {hwm}"),
+                            _ => "RSS 0 0".to_string(),
+                        };
+                        println!("{answer}");
+                        let _ = std::io::stdout().flush();
+                    }
+                }
+            });
+            lines.await?;
+            drop(server);
+            Ok(())
+        })
+    }
+
+    /// Parent side: the load report and the child's (VmRSS, VmHWM) in KiB before and after.
+    /// The child's pipes are read with blocking calls, only while no load runs.
+    pub async fn measure(plan: Plan) -> anyhow::Result<(LoadReport, (u64, u64), (u64, u64))> {
+        let mut child = std::process::Command::new(std::env::current_exe()?)
+            .env(CHILD_ENV, "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .context("starting the simulator child")?;
+        let outcome = drive(&mut child, plan).await;
+        drop(child.stdin.take());
+        if outcome.is_err() {
+            let _ = child.kill();
+        }
+        let _ = child.wait();
+        outcome
+    }
+
+    async fn drive(
+        child: &mut std::process::Child,
+        plan: Plan,
+    ) -> anyhow::Result<(LoadReport, (u64, u64), (u64, u64))> {
+        let mut stdin = child.stdin.take().context("child stdin")?;
+        let mut lines = std::io::BufReader::new(child.stdout.take().context("child stdout")?).lines();
+        let ready = lines.next().context("the child ended before it was ready")??;
+        let mut parts = ready.split_whitespace();
+        let (Some("READY"), Some(addr), Some(tenant), Some(token)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            bail!("unexpected first line from the child: {ready}");
+        };
+        let addr: SocketAddr = addr.parse()?;
+        let one_user = format!("/t/{tenant}/admin/directory/v1/users/{ADMIN}");
+        let request = request_bytes(addr, &one_user, token);
+        let (_, body) = first_response(addr, &request).await?;
+        let target = Target::one(request, Arc::new(Expected { body }));
+        let mut ask = || -> anyhow::Result<(u64, u64)> {
+            stdin.write_all(b"rss\n")?;
+            stdin.flush()?;
+            let line = lines.next().context("the child ended")??;
+            let mut p = line.split_whitespace().skip(1).map(str::parse::<u64>);
+            match (p.next(), p.next()) {
+                (Some(Ok(rss)), Some(Ok(hwm))) if rss > 0 => Ok((rss, hwm)),
+                _ => bail!("unexpected answer from the child: {line}"),
+            }
+        };
+        let before = ask()?;
+        let (report, (), streams) = run_load(addr, target, plan, || ()).await?;
+        drop(streams);
+        let after = ask()?;
+        Ok((report, before, after))
+    }
 }
 
 /// The feature suite's rate next to a no-op cucumber World's, same process, same writer.
