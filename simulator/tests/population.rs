@@ -176,3 +176,11 @@ fn a_population_tenant_loads_with_its_generated_users() {
     let unknown = scenario::Action::SuspendUser("nobody@pop.example".into());
     assert!(sim.apply(&tenant, &unknown).is_err(), "an unknown user is refused");
 }
+
+#[test]
+fn a_large_explicit_scenario_is_not_refused_by_the_yaml_budget() {
+    // Over 250,000 YAML nodes (the parser's default budget): generated files are this big.
+    let yaml = explicit_yaml(&compact(4, 2_000, 12));
+    let s = scenario::parse("large.yaml", &yaml).unwrap_or_else(|e| panic!("refused: {}", e.diagnostics[0].message));
+    assert_eq!(s.google.as_ref().map(|g| g.users.len()), Some(2_000));
+}

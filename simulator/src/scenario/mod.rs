@@ -386,8 +386,22 @@ impl fmt::Display for ScenarioError {
 /// Parses and checks scenario text. `source_name` labels diagnostics (a path, or
 /// `<admin API>`).
 pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
-    let spec: ScenarioSpec = serde_saphyr::from_str(text).map_err(|e| syntax_error(source_name, &e))?;
+    let spec: ScenarioSpec = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
+        .map_err(|e| syntax_error(source_name, &e))?;
     validate::check(source_name, spec)
+}
+
+/// The YAML parser's budget grows with the input: a generated scenario (10,000 users with 20
+/// meetings each is ~75 MB and millions of nodes) is legitimately large, while the limits
+/// that stop alias bombs (aliases, anchors, depth) stay at the parser's defaults.
+fn yaml_options(input_len: usize) -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = budget.max_nodes.max(input_len);
+    budget.max_events = budget.max_events.max(input_len);
+    budget.max_total_scalar_bytes = budget.max_total_scalar_bytes.max(input_len);
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
 }
 
 /// Checks a spec built in code (e.g. from Gherkin tables).
