@@ -1,6 +1,9 @@
-//! Load benchmark: requests per second the simulator serves for the Google Directory
-//! users page, next to a bare hyper 1 server returning the very same bytes, and whether
-//! the request journal stays inside its memory bound under that load.
+//! Load benchmark for issue #7: the Google Directory users page from the simulator, next
+//! to a bare hyper 1 server and a wiremock-rs 0.6 mock returning the very same bytes; the
+//! simulator with many tenants; its memory after a million requests; how fast a generated
+//! 10,000-user tenant is ready; and the feature suite's rate next to a no-op cucumber run.
+//! Every figure ends in a `results` table with its target and PASS or MISS; nothing here
+//! asserts on timing, but a wrong answer (status, body length, bytes) fails the run.
 //!
 //! It loads an inline scenario (by default 300 users in one org unit, one of them a
 //! super admin), gets the admin's access token from the simulator's JWT-bearer token
@@ -11,17 +14,30 @@
 //! requests per connection, each phase stopped at a time limit if not done by then.
 //! Every response must be a 200 with the expected body length (warm-up responses are
 //! compared byte for byte); failures are counted, printed, and fail the run. The same load
-//! then hits a bare hyper server on another loopback port that answers every request
-//! with the simulator's body and content type. Both servers and the load generator share
-//! one multi-thread tokio runtime in this process, so on a small machine they compete
-//! for the same cores: the ratio is the figure to compare across machines.
+//! then hits a bare hyper server and a wiremock-rs `MockServer` (a `Mock` for the same
+//! path answering the simulator's body and content type) on other loopback ports. The
+//! servers and the load generator share the machine's cores: ratios are the figures to
+//! compare across machines. wiremock-rs serves from one current-thread runtime.
 //!
 //! Before the load, the journal is filled to capacity with cheap requests (`GET
 //! …/users/{admin}`, one user, 200), so every timed request runs with the journal full
-//! and evicting. After the load it prints `Simulator::journal_stats` (entries held,
-//! capacity, evicted, approximate heap bytes) against the bound the journal documents,
-//! and the journal's and the whole process's heap at mid-run against the end (the process
-//! heap is counted by a thin wrapper around the system allocator installed here).
+//! and evicting. After the load it prints `Simulator::journal_stats` against the bound the
+//! journal documents, and the process heap at mid-run against the end (counted by a thin
+//! wrapper around the system allocator installed here).
+//!
+//! Then: `BENCH_TENANTS` tenants (default 64, four per seed) are loaded into the same
+//! simulator, each with its own token, and connection `c` sends its k-th request to tenant
+//! `(c + 32k) % 64`, so all are used; throughput is compared with the one-tenant run.
+//! Tenants that share a seed draw the same token strings and the simulator's token store
+//! is global, so the later one takes a shared token over: the first tokens refused are
+//! counted and reported, and refused tenants ask again until each holds its own.
+//! The RSS phase runs this binary again as a child that only serves the simulator (one
+//! tenant), drives `BENCH_RSS_REQUESTS` cheap requests at it and reads the child's
+//! `VmRSS`/`VmHWM` from its `/proc/self/status`. The generated tenant is
+//! `scenarios/generated-10k.yaml`, timed from reading the file to its first Directory page
+//! (token exchange included). The feature suite runs in-process through
+//! `harness::world::TenantWorld` (4 at a time, output discarded), then as many one-step
+//! scenarios of a no-op World, same settings.
 //!
 //! Run it with:
 //!
@@ -29,12 +45,14 @@
 //! cargo bench -p harness --bench directory_users
 //! ```
 //!
-//! Settings, from environment variables: `BENCH_CONNECTIONS` (default 8),
+//! Settings, from environment variables: `BENCH_CONNECTIONS` (default 32),
 //! `BENCH_REQUESTS` (timed requests per connection, default 750), `BENCH_WARMUP`
 //! (untimed requests per connection first, default 50), `BENCH_PREFILL` (cheap requests
 //! filling the journal first, default its capacity, 10 000; 0 to skip), `BENCH_SECONDS`
-//! (time limit of each phase, default 30) and `BENCH_USERS` (directory size, default 300).
-//! The simulator takes 2 to 3 ms of CPU per page here, so the defaults run for about 25 s.
+//! (time limit of each phase, default 30), `BENCH_USERS` (directory size, default 300),
+//! `BENCH_TENANTS` (default 64), `BENCH_RSS_REQUESTS` (default 1 000 000),
+//! `BENCH_RSS_SECONDS` (its time limit, default 60) and `BENCH_FEATURES` (0 skips the
+//! feature-suite comparison). The whole run takes about two minutes on two cores.
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
@@ -178,6 +196,9 @@ struct Settings {
     load: Plan,
     prefill: usize,
     users: usize,
+    tenants: usize,
+    rss: Plan,
+    features: bool,
 }
 
 impl Settings {
@@ -190,18 +211,29 @@ impl Settings {
         }
         let s = Settings {
             load: Plan {
-                connections: var("BENCH_CONNECTIONS", 8)?,
+                connections: var("BENCH_CONNECTIONS", 32)?,
                 warmup: var("BENCH_WARMUP", 50)?,
                 requests: var("BENCH_REQUESTS", 750)?,
                 limit: Duration::from_secs(var("BENCH_SECONDS", 30)? as u64),
             },
             prefill: var("BENCH_PREFILL", JOURNAL_CAPACITY)?,
             users: var("BENCH_USERS", 300)?,
+            tenants: var("BENCH_TENANTS", 64)?,
+            rss: Plan {
+                connections: var("BENCH_CONNECTIONS", 32)?,
+                warmup: 0,
+                requests: var("BENCH_RSS_REQUESTS", 1_000_000)?,
+                limit: Duration::from_secs(var("BENCH_RSS_SECONDS", 60)? as u64),
+            },
+            features: var("BENCH_FEATURES", 1)? != 0,
         };
+        let s = Settings { rss: Plan { requests: s.rss.requests.div_ceil(s.rss.connections.max(1)), ..s.rss }, ..s };
         ensure!((1..=256).contains(&s.load.connections), "BENCH_CONNECTIONS must be 1 to 256");
         ensure!(s.load.requests >= 1, "BENCH_REQUESTS must be at least 1");
         ensure!((1..=120).contains(&s.load.limit.as_secs()), "BENCH_SECONDS must be 1 to 120");
         ensure!(s.users >= 1, "BENCH_USERS must be at least 1");
+        ensure!((1..=1024).contains(&s.tenants), "BENCH_TENANTS must be 1 to 1024");
+        ensure!((1..=600).contains(&s.rss.limit.as_secs()), "BENCH_RSS_SECONDS must be 1 to 600");
         Ok(s)
     }
 }
@@ -209,6 +241,19 @@ impl Settings {
 /// The body every response of a phase must carry.
 struct Expected {
     body: Bytes,
+}
+
+/// One request a load phase sends and the answer it expects.
+#[derive(Clone)]
+struct Target {
+    request: Arc<[u8]>,
+    expected: Arc<Expected>,
+}
+
+impl Target {
+    fn one(request: Arc<[u8]>, expected: Arc<Expected>) -> Arc<[Target]> {
+        Arc::new([Target { request, expected }])
+    }
 }
 
 /// One connection's results.
@@ -284,6 +329,13 @@ struct Snapshot {
 }
 
 fn main() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        if let Err(e) = rss_child::serve() {
+            eprintln!("rss child failed: {e:#}");
+            std::process::exit(1);
+        }
+        return;
+    }
     let outcome = Settings::from_env().and_then(|settings| {
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
         runtime.block_on(run(settings))
@@ -299,23 +351,28 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
         "settings    BENCH_CONNECTIONS={} BENCH_REQUESTS={} BENCH_WARMUP={} BENCH_PREFILL={} \
-         BENCH_SECONDS={} BENCH_USERS={} ({workers} tokio workers, journal capacity {JOURNAL_CAPACITY})",
+         BENCH_SECONDS={} BENCH_USERS={} BENCH_TENANTS={} BENCH_RSS_REQUESTS={} BENCH_RSS_SECONDS={} \
+         ({workers} tokio workers, journal capacity {JOURNAL_CAPACITY})",
         load.connections,
         load.requests,
         load.warmup,
         settings.prefill,
         load.limit.as_secs(),
         settings.users,
+        settings.tenants,
+        settings.rss.planned(),
+        settings.rss.limit.as_secs(),
     );
+    let mut verdicts = Vec::new();
 
     // The simulator, its tenant and a token for the admin.
     let sim = Simulator::builder().journal_capacity(JOURNAL_CAPACITY).build();
-    let scenario = simulator::scenario::parse("bench", &scenario_yaml(settings.users))
+    let scenario = simulator::scenario::parse("bench", &scenario_yaml(settings.users, 20250310))
         .map_err(|e| anyhow::anyhow!("bench scenario: {e}"))?;
     let tenant = sim.load(scenario)?;
     let server = sim.start("127.0.0.1:0".parse()?).await?;
     let sim_addr = server.addr();
-    let token = access_token(&sim, &tenant, &server.base_url()).await?;
+    let token = access_token(&sim, &tenant, &server.base_url(), ADMIN).await?;
     let path = format!("/t/{tenant}/admin/directory/v1/users?customer=my_customer&maxResults={PAGE_SIZE}");
 
     // One request by hand gives the bytes the bare server will answer with.
@@ -336,18 +393,12 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
     );
 
     // Fill the journal with cheap requests so the load runs with it full and evicting.
+    let one_user = format!("/t/{tenant}/admin/directory/v1/users/{ADMIN}");
+    let (_, user_body) = first_response(sim_addr, &request_bytes(sim_addr, &one_user, &token)).await?;
+    let cheap = Target::one(request_bytes(sim_addr, &one_user, &token), Arc::new(Expected { body: user_body }));
     if settings.prefill > 0 {
         let prefill = Plan { warmup: 0, requests: settings.prefill.div_ceil(load.connections), ..load };
-        let one_user = format!("/t/{tenant}/admin/directory/v1/users/{ADMIN}");
-        let (_, user_body) = first_response(sim_addr, &request_bytes(sim_addr, &one_user, &token)).await?;
-        let (filled, (), _) = run_load(
-            sim_addr,
-            request_bytes(sim_addr, &one_user, &token),
-            Arc::new(Expected { body: user_body }),
-            prefill,
-            || (),
-        )
-        .await?;
+        let (filled, (), _) = run_load(sim_addr, cheap.clone(), prefill, || ()).await?;
         let (held, capacity, evicted, _) = sim.journal_stats();
         println!(
             "prefill     {} cheap requests (GET …/users/{ADMIN}) in {:.2} s, {} errors: journal holds {held} of \
@@ -362,27 +413,59 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
     // The simulator under load, with the heap sampled mid-run and at the end.
     let expected = Arc::new(Expected { body: body.clone() });
     let sim_for_mid = sim.clone();
-    let (simulated, mid, streams) =
-        run_load(sim_addr, request_bytes(sim_addr, &path, &token), expected.clone(), load, move || Snapshot {
-            process_heap: heap::live_bytes(),
-            journal: sim_for_mid.journal_stats(),
-        })
-        .await?;
+    let page = Target::one(request_bytes(sim_addr, &path, &token), expected.clone());
+    let (simulated, mid, streams) = run_load(sim_addr, page, load, move || Snapshot {
+        process_heap: heap::live_bytes(),
+        journal: sim_for_mid.journal_stats(),
+    })
+    .await?;
     let end = Snapshot { process_heap: heap::live_bytes(), journal: sim.journal_stats() };
     drop(streams);
-    drop(server);
+    println!("{}", simulated.line("simulator"));
 
     // The bare server, same bytes, same load.
-    let (bare_addr, bare_task) = start_bare(body, HeaderValue::from_str(&content_type)?).await?;
-    let (bare, (), streams) =
-        run_load(bare_addr, request_bytes(bare_addr, &path, &token), expected, load, || ()).await?;
+    let (bare_addr, bare_task) = start_bare(body.clone(), HeaderValue::from_str(&content_type)?).await?;
+    let bare_page = Target::one(request_bytes(bare_addr, &path, &token), expected.clone());
+    let (bare, (), streams) = run_load(bare_addr, bare_page, load, || ()).await?;
     drop(streams);
     bare_task.abort();
-
-    println!("{}", simulated.line("simulator"));
     println!("{}", bare.line("bare hyper"));
-    let ratio = simulated.per_second() / bare.per_second();
-    println!("ratio       {ratio:.4} (simulator / bare hyper; bare hyper is {:.0}x faster)", 1.0 / ratio);
+
+    // wiremock-rs, a mock answering the same path with the same bytes and content type.
+    let mock = wiremock::MockServer::start().await;
+    let page_path = format!("/t/{tenant}/admin/directory/v1/users");
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path(page_path.as_str()))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_raw(body.to_vec(), &content_type))
+        .mount(&mock)
+        .await;
+    let mock_addr = *mock.address();
+    let (mock_type, mock_body) = first_response(mock_addr, &request_bytes(mock_addr, &path, &token)).await?;
+    ensure!(mock_body == body && mock_type == content_type, "wiremock does not answer the simulator's bytes");
+    let mock_page = Target::one(request_bytes(mock_addr, &path, &token), expected.clone());
+    let (mocked, (), streams) = run_load(mock_addr, mock_page, load, || ()).await?;
+    drop(streams);
+    drop(mock);
+    println!("{}", mocked.line("wiremock"));
+
+    let to_hyper = simulated.per_second() / bare.per_second();
+    let to_mock = simulated.per_second() / mocked.per_second();
+    println!(
+        "ratio       {to_hyper:.3} simulator / bare hyper, {to_mock:.3} simulator / wiremock-rs \
+         (wiremock serves from one current-thread runtime on its own thread)"
+    );
+    verdicts.push(Verdict::new(
+        "simulator vs wiremock-rs",
+        format!("{:.0} vs {:.0} req/s ({to_mock:.2}x)", simulated.per_second(), mocked.per_second()),
+        "simulator ahead",
+        to_mock > 1.0,
+    ));
+    verdicts.push(Verdict::new(
+        "simulator / bare hyper",
+        format!("{to_hyper:.3} ({:.0} vs {:.0} req/s)", simulated.per_second(), bare.per_second()),
+        ">= 0.5",
+        to_hyper >= 0.5,
+    ));
 
     let (held, capacity, evicted, bytes) = end.journal;
     let (mid_held, _, mid_evicted, mid_bytes) = mid.journal;
@@ -411,17 +494,391 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
     } else if mid_held < capacity {
         println!("note        the journal filled up after mid-run, so mid-run to end includes filling it");
     }
-    let failures = simulated.failures() + bare.failures();
+    let failures = simulated.failures() + bare.failures() + mocked.failures();
     ensure!(failures == 0, "{failures} requests failed (see the error lines above)");
+
+    // Many tenants in the same simulator, every connection spreading its requests over them.
+    let (spread, refused) = many_tenants(&sim, &server, &settings).await?;
+    verdicts.push(Verdict::new(
+        "same-seed tenants keep own tokens",
+        format!("{refused} of {} first tokens refused", settings.tenants),
+        "0 refused",
+        refused == 0,
+    ));
+    println!("{}", spread.line(&format!("{} tenants", settings.tenants)));
+    ensure!(spread.failures() == 0, "{} requests failed with {} tenants", spread.failures(), settings.tenants);
+    let spread_ratio = spread.per_second() / simulated.per_second();
+    verdicts.push(Verdict::new(
+        &format!("{} tenants spread / 1 tenant", settings.tenants),
+        format!("{spread_ratio:.3} ({:.0} vs {:.0} req/s)", spread.per_second(), simulated.per_second()),
+        ">= 0.8",
+        spread_ratio >= 0.8,
+    ));
+
+    // Resident memory after many (cheap) requests: token check, tenant lookup, journal. The
+    // simulator runs in a child process of its own (this binary again), so its VmRSS is not
+    // the load generator's, wiremock's or the other phases' memory.
+    let (rss_run, before, after) = rss_child::measure(settings.rss).await?;
+    println!("{}", rss_run.line("rss load"));
+    println!(
+        "rss         simulator process (1 tenant, journal {JOURNAL_CAPACITY}): VmRSS {:.1} MiB before, {:.1} MiB \
+         after {} requests (peak VmHWM {:.1} MiB)",
+        before.0 as f64 / 1024.0,
+        after.0 as f64 / 1024.0,
+        rss_run.ok,
+        after.1 as f64 / 1024.0,
+    );
+    let all_done = rss_run.ok == settings.rss.planned();
+    verdicts.push(Verdict::new(
+        &format!("VmRSS after {} requests", settings.rss.planned()),
+        format!(
+            "{:.1} MiB{}",
+            after.0 as f64 / 1024.0,
+            if all_done { String::new() } else { format!(" (only {} answered in time)", rss_run.ok) }
+        ),
+        "< 64 MiB",
+        all_done && after.0 < 64 * 1024,
+    ));
+    ensure!(rss_run.failures() == 0, "{} requests failed in the RSS phase", rss_run.failures());
+    drop(server);
+    drop(sim);
+
+    // A generated 10,000-user / 200,000-event tenant, from its compact file to a first answer.
+    let ready = generated_tenant_ready().await?;
+    verdicts.push(Verdict::new(
+        "generated 10k tenant ready",
+        format!("{:.3} s", ready.as_secs_f64()),
+        "< 1 s",
+        ready < Duration::from_secs(1),
+    ));
+
+    if settings.features {
+        let (suite_rate, noop_rate) = features::rates().await?;
+        let ratio = suite_rate / noop_rate;
+        verdicts.push(Verdict::new(
+            "feature suite / no-op cucumber",
+            format!("{ratio:.4} ({suite_rate:.1} vs {noop_rate:.1} scenarios/s)"),
+            ">= 0.1",
+            ratio >= 0.1,
+        ));
+    }
+
+    println!("\nresults");
+    for v in &verdicts {
+        println!("  {v}");
+    }
     Ok(())
 }
 
+/// One figure against its target.
+struct Verdict {
+    label: String,
+    value: String,
+    target: &'static str,
+    pass: bool,
+}
+
+impl Verdict {
+    fn new(label: &str, value: String, target: &'static str, pass: bool) -> Self {
+        Verdict { label: label.to_string(), value, target, pass }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let verdict = if self.pass { "PASS" } else { "MISS" };
+        write!(f, "{verdict}  {:<34} {:<48} target {}", self.label, self.value, self.target)
+    }
+}
+
+/// A field of `/proc/self/status` in KiB (`VmRSS`, `VmHWM`).
+fn proc_status_kib(field: &str) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").context("reading /proc/self/status")?;
+    let line = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field).and_then(|rest| rest.strip_prefix(':')))
+        .with_context(|| format!("no {field} in /proc/self/status"))?;
+    let kib = line.trim().trim_end_matches("kB").trim();
+    kib.parse().with_context(|| format!("{field}: {kib:?} is not a number"))
+}
+
+/// Loads `settings.tenants - 1` more tenants into `sim` (four at a time share a seed), each
+/// with its own token, and runs the page load spread over all of them. Also returns how
+/// many tenants' first tokens were refused on their own tenant's path.
+///
+/// Tenants sharing a seed draw the same token strings, and the simulator's token store is
+/// one map for all tenants, so the tenant that asks last takes a shared token over and the
+/// others' copy answers 401. That is counted (and reported as a MISS by the caller); the
+/// load then needs working tokens, so refused tenants ask again until each holds a token
+/// of its own (their streams move on, so the strings eventually differ).
+async fn many_tenants(
+    sim: &Simulator,
+    server: &simulator::RunningServer,
+    settings: &Settings,
+) -> anyhow::Result<(LoadReport, usize)> {
+    let addr = server.addr();
+    let began = Instant::now();
+    let mut tenants = Vec::with_capacity(settings.tenants);
+    for i in 0..settings.tenants {
+        let tenant = if i == 0 {
+            "bench-directory".to_string()
+        } else {
+            let seed = 20250310 + (i / 4) as u64;
+            let scenario = simulator::scenario::parse("bench", &scenario_yaml(settings.users, seed))
+                .map_err(|e| anyhow::anyhow!("bench scenario: {e}"))?;
+            sim.load_as(&format!("bench-t{i:03}"), scenario, true)?
+        };
+        let token = access_token(sim, &tenant, &server.base_url(), ADMIN).await?;
+        tenants.push((tenant, token));
+    }
+    let page = |tenant: &str, token: &str| {
+        let path = format!("/t/{tenant}/admin/directory/v1/users?customer=my_customer&maxResults={PAGE_SIZE}");
+        request_bytes(addr, &path, token)
+    };
+    let mut refused_first = None;
+    let mut targets = Vec::new();
+    for round in 0..=16 {
+        targets.clear();
+        let mut refused = Vec::new();
+        for (i, (tenant, token)) in tenants.iter().enumerate() {
+            let request = page(tenant, token);
+            match first_response(addr, &request).await {
+                Ok((_, body)) => targets.push(Target { request, expected: Arc::new(Expected { body }) }),
+                Err(_) => refused.push(i),
+            }
+        }
+        refused_first.get_or_insert(refused.len());
+        if refused.is_empty() {
+            break;
+        }
+        ensure!(round < 16, "{} tenants still have no working token after 16 rounds", refused.len());
+        for i in refused {
+            let tenant = tenants[i].0.clone();
+            tenants[i].1 = access_token(sim, &tenant, &server.base_url(), ADMIN).await?;
+        }
+    }
+    let refused_first = refused_first.unwrap_or(0);
+    println!(
+        "tenants     {} loaded in one simulator (4 per seed), each with its own token, in {:.2} s; \
+         {refused_first} first tokens were refused on their own tenant (shared with a same-seed tenant)",
+        sim.tenant_ids().len(),
+        began.elapsed().as_secs_f64()
+    );
+    let (report, (), streams) = run_load(addr, targets.into(), settings.load, || ()).await?;
+    drop(streams);
+    Ok((report, refused_first))
+}
+
+/// Time from reading `scenarios/generated-10k.yaml` to the first Directory page it serves.
+async fn generated_tenant_ready() -> anyhow::Result<Duration> {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/generated-10k.yaml");
+    let sim = Simulator::builder().journal_capacity(JOURNAL_CAPACITY).build();
+    let server = sim.start("127.0.0.1:0".parse()?).await?;
+    let began = Instant::now();
+    let scenario = simulator::scenario::load_file(&file).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let parsed = began.elapsed();
+    let google = scenario.google.as_ref().context("the generated scenario has no google tenant")?;
+    let admin = google.users.iter().find(|u| u.admin).context("no admin")?.email.clone();
+    let (users, events) =
+        (google.users.len(), google.users.iter().flat_map(|u| &u.calendars).map(|c| c.events.len()).sum::<usize>());
+    let tenant = sim.load(scenario)?;
+    let loaded = began.elapsed();
+    let token = access_token(&sim, &tenant, &server.base_url(), &admin).await?;
+    let path = format!("/t/{tenant}/admin/directory/v1/users?customer=my_customer&maxResults={PAGE_SIZE}");
+    let (_, body) = first_response(server.addr(), &request_bytes(server.addr(), &path, &token)).await?;
+    let ready = began.elapsed();
+    let listed = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v["users"].as_array().map(Vec::len))
+        .unwrap_or(0);
+    ensure!(listed == PAGE_SIZE, "the generated tenant's first page lists {listed} users");
+    println!(
+        "generated   {users} users, {events} events (written: {}): parsed and expanded in {:.3} s, loaded at {:.3} s, \
+         token and first page ({listed} users) at {:.3} s",
+        file.display(),
+        parsed.as_secs_f64(),
+        loaded.as_secs_f64(),
+        ready.as_secs_f64(),
+    );
+    Ok(ready)
+}
+
+/// Set in the environment of the child process that only serves the simulator.
+const CHILD_ENV: &str = "BENCH_RSS_CHILD";
+
+/// The RSS phase: this binary again, as a child serving one bench tenant; the parent drives
+/// the load and asks the child for its `/proc/self/status` figures over stdin/stdout.
+mod rss_child {
+    use std::io::{BufRead, Write};
+    use std::process::Stdio;
+    use std::sync::Arc;
+
+    use anyhow::{Context, bail};
+
+    use super::*;
+
+    /// Child side: serve until stdin closes; answer `rss` with `RSS <VmRSS kB> <VmHWM kB>`.
+    pub fn serve() -> anyhow::Result<()> {
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        runtime.block_on(async {
+            let sim = Simulator::builder().journal_capacity(JOURNAL_CAPACITY).build();
+            let scenario = simulator::scenario::parse("bench", &scenario_yaml(300, 20250310))
+                .map_err(|e| anyhow::anyhow!("bench scenario: {e}"))?;
+            let tenant = sim.load(scenario)?;
+            let server = sim.start("127.0.0.1:0".parse()?).await?;
+            let token = access_token(&sim, &tenant, &server.base_url(), ADMIN).await?;
+            println!("READY {} {tenant} {token}", server.addr());
+            std::io::stdout().flush()?;
+            let lines = tokio::task::spawn_blocking(|| {
+                let stdin = std::io::stdin();
+                for line in stdin.lock().lines() {
+                    let Ok(line) = line else { break };
+                    if line.trim() == "rss" {
+                        let answer = match (proc_status_kib("VmRSS"), proc_status_kib("VmHWM")) {
+                            (Ok(rss), Ok(hwm)) => format!("RSS {rss} {hwm}"),
+                            _ => "RSS 0 0".to_string(),
+                        };
+                        println!("{answer}");
+                        let _ = std::io::stdout().flush();
+                    }
+                }
+            });
+            lines.await?;
+            drop(server);
+            Ok(())
+        })
+    }
+
+    /// Parent side: the load report and the child's (VmRSS, VmHWM) in KiB before and after.
+    /// The child's pipes are read with blocking calls, only while no load runs.
+    pub async fn measure(plan: Plan) -> anyhow::Result<(LoadReport, (u64, u64), (u64, u64))> {
+        let mut child = std::process::Command::new(std::env::current_exe()?)
+            .env(CHILD_ENV, "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .context("starting the simulator child")?;
+        let outcome = drive(&mut child, plan).await;
+        drop(child.stdin.take());
+        if outcome.is_err() {
+            let _ = child.kill();
+        }
+        let _ = child.wait();
+        outcome
+    }
+
+    async fn drive(
+        child: &mut std::process::Child,
+        plan: Plan,
+    ) -> anyhow::Result<(LoadReport, (u64, u64), (u64, u64))> {
+        let mut stdin = child.stdin.take().context("child stdin")?;
+        let mut lines = std::io::BufReader::new(child.stdout.take().context("child stdout")?).lines();
+        let ready = lines.next().context("the child ended before it was ready")??;
+        let mut parts = ready.split_whitespace();
+        let (Some("READY"), Some(addr), Some(tenant), Some(token)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            bail!("unexpected first line from the child: {ready}");
+        };
+        let addr: SocketAddr = addr.parse()?;
+        let one_user = format!("/t/{tenant}/admin/directory/v1/users/{ADMIN}");
+        let request = request_bytes(addr, &one_user, token);
+        let (_, body) = first_response(addr, &request).await?;
+        let target = Target::one(request, Arc::new(Expected { body }));
+        let mut ask = || -> anyhow::Result<(u64, u64)> {
+            stdin.write_all(b"rss\n")?;
+            stdin.flush()?;
+            let line = lines.next().context("the child ended")??;
+            let mut p = line.split_whitespace().skip(1).map(str::parse::<u64>);
+            match (p.next(), p.next()) {
+                (Some(Ok(rss)), Some(Ok(hwm))) if rss > 0 => Ok((rss, hwm)),
+                _ => bail!("unexpected answer from the child: {line}"),
+            }
+        };
+        let before = ask()?;
+        let (report, (), streams) = run_load(addr, target, plan, || ()).await?;
+        drop(streams);
+        let after = ask()?;
+        Ok((report, before, after))
+    }
+}
+
+/// The feature suite's rate next to a no-op cucumber World's, same process, same writer.
+mod features {
+    use std::io;
+    use std::time::Instant;
+
+    use anyhow::{Context, ensure};
+    use cucumber::{World as _, WriterExt as _, given, writer};
+    use harness::world::TenantWorld;
+
+    /// Scenarios at once, as `tenantsim run` and the feature test run them.
+    const CONCURRENCY: usize = 4;
+
+    /// A World whose one step does nothing.
+    #[derive(Debug, Default, cucumber::World)]
+    pub struct Noop;
+
+    /// Does nothing.
+    #[given("nothing happens")]
+    fn nothing(_: &mut Noop) {}
+
+    /// (feature suite scenarios/s, no-op scenarios/s).
+    pub async fn rates() -> anyhow::Result<(f64, f64)> {
+        let features = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../features");
+        let began = Instant::now();
+        let finished = TenantWorld::cucumber()
+            .max_concurrent_scenarios(CONCURRENCY)
+            .with_writer(writer::Basic::new(io::sink(), writer::Coloring::Never, 0).summarized())
+            .fail_on_skipped()
+            .with_default_cli()
+            .run(features)
+            .await;
+        let suite_time = began.elapsed();
+        let stats = finished.inner_writer().scenarios_stats();
+        let ran = stats.passed + stats.failed + stats.skipped;
+        ensure!(ran > 0, "the feature suite ran no scenarios");
+        println!(
+            "features    {ran} scenarios ({} passed, {} failed, {} skipped) in {:.2} s, {CONCURRENCY} at a time",
+            stats.passed,
+            stats.failed,
+            stats.skipped,
+            suite_time.as_secs_f64()
+        );
+
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("noop-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).context("creating the no-op feature's folder")?;
+        let mut text = String::from("Feature: no-op\n");
+        for i in 0..ran {
+            text.push_str(&format!("  Scenario: nothing {i}\n    Given nothing happens\n"));
+        }
+        std::fs::write(dir.join("noop.feature"), text).context("writing the no-op feature")?;
+        let began = Instant::now();
+        let finished = Noop::cucumber()
+            .max_concurrent_scenarios(CONCURRENCY)
+            .with_writer(writer::Basic::new(io::sink(), writer::Coloring::Never, 0).summarized())
+            .fail_on_skipped()
+            .with_default_cli()
+            .run(dir.clone())
+            .await;
+        let noop_time = began.elapsed();
+        let noop = finished.inner_writer().scenarios_stats();
+        let _ = std::fs::remove_dir_all(&dir);
+        ensure!(noop.passed == ran, "the no-op run passed {} of {ran} scenarios", noop.passed);
+        println!("no-op       {ran} trivial scenarios in {:.4} s, {CONCURRENCY} at a time", noop_time.as_secs_f64());
+        if stats.failed + stats.skipped > 0 {
+            println!("note        the feature suite has failing scenarios; its rate counts them too");
+        }
+        Ok((ran as f64 / suite_time.as_secs_f64(), ran as f64 / noop_time.as_secs_f64()))
+    }
+}
+
 /// The bench tenant: `users` users in /Staff, the first a super admin.
-fn scenario_yaml(users: usize) -> String {
-    let mut y = String::from(
+fn scenario_yaml(users: usize, seed: u64) -> String {
+    let mut y = format!(
         "name: bench-directory\n\
          description: Directory users page under load.\n\
-         seed: 20250310\n\
+         seed: {seed}\n\
          clock: 2025-03-10T09:00:00Z\n\
          google:\n  \
            domain: bench.example\n  \
@@ -441,8 +898,8 @@ fn scenario_yaml(users: usize) -> String {
     y
 }
 
-/// Exchanges a signed assertion for the admin's access token.
-async fn access_token(sim: &Simulator, tenant: &str, base_url: &str) -> anyhow::Result<String> {
+/// Exchanges a signed assertion for `admin`'s access token.
+async fn access_token(sim: &Simulator, tenant: &str, base_url: &str, admin: &str) -> anyhow::Result<String> {
     let tenant_url = format!("{base_url}/t/{tenant}");
     let key = sim.google_key_file(tenant, &tenant_url)?;
     let pem = key["private_key"].as_str().context("key file without private_key")?;
@@ -450,7 +907,7 @@ async fn access_token(sim: &Simulator, tenant: &str, base_url: &str) -> anyhow::
     // Issued at the tenant's virtual now, which the token endpoint accepts.
     let iat = sim.clock(tenant)?.now.timestamp();
     let claims = serde_json::json!({
-        "iss": client_email, "sub": ADMIN, "scope": SCOPE, "aud": AUDIENCE, "iat": iat, "exp": iat + 3600,
+        "iss": client_email, "sub": admin, "scope": SCOPE, "aud": AUDIENCE, "iat": iat, "exp": iat + 3600,
     });
     let key = EncodingKey::from_rsa_pem(pem.as_bytes())?;
     let assertion = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &key)?;
@@ -505,17 +962,16 @@ async fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
 /// open, so the caller can sample the heap before they close.
 async fn run_load<M: Send + 'static>(
     addr: SocketAddr,
-    request: Arc<[u8]>,
-    expected: Arc<Expected>,
+    targets: Arc<[Target]>,
     plan: Plan,
     mid: impl FnOnce() -> M + Send + 'static,
 ) -> anyhow::Result<(LoadReport, M, Vec<TcpStream>)> {
     let start = Arc::new(Barrier::new(plan.connections + 1));
     let done = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::with_capacity(plan.connections);
-    for _ in 0..plan.connections {
-        let (request, expected, start, done) = (request.clone(), expected.clone(), start.clone(), done.clone());
-        tasks.push(tokio::spawn(async move { connection(addr, &request, &expected, plan, &start, &done).await }));
+    for index in 0..plan.connections {
+        let (targets, start, done) = (targets.clone(), start.clone(), done.clone());
+        tasks.push(tokio::spawn(async move { connection(addr, index, &targets, plan, &start, &done).await }));
     }
     start.wait().await;
     let began = Instant::now();
@@ -562,20 +1018,25 @@ async fn run_load<M: Send + 'static>(
 }
 
 /// One keep-alive connection: warm-up, wait for the others, then the timed requests.
+/// Connection `index` sends its k-th request to target `(index + k * connections) % len`,
+/// so with several targets (tenants) every one of them gets an even share.
 async fn connection(
     addr: SocketAddr,
-    request: &[u8],
-    expected: &Expected,
+    index: usize,
+    targets: &[Target],
     plan: Plan,
     start: &Barrier,
     done: &AtomicU64,
 ) -> (ConnReport, Option<TcpStream>) {
     let mut report = ConnReport { latencies_us: Vec::with_capacity(plan.requests), ..Default::default() };
-    let mut buf = Vec::with_capacity(expected.body.len() + 4096);
+    let longest = targets.iter().map(|t| t.expected.body.len()).max().unwrap_or(0);
+    let mut buf = Vec::with_capacity(longest + 4096);
     let mut stream = None;
+    let target = |k: usize| &targets[(index + k * plan.connections) % targets.len()];
 
     let deadline = Instant::now() + plan.limit;
-    for _ in 0..plan.warmup {
+    for k in 0..plan.warmup {
+        let Target { request, expected } = target(k);
         match exchange(addr, &mut stream, &mut buf, request, expected, true, deadline).await {
             Ok(()) => {}
             Err(Failure::Deadline) => break,
@@ -589,7 +1050,8 @@ async fn connection(
 
     start.wait().await;
     let deadline = Instant::now() + plan.limit;
-    for _ in 0..plan.requests {
+    for k in 0..plan.requests {
+        let Target { request, expected } = target(k);
         let sent = Instant::now();
         let outcome = exchange(addr, &mut stream, &mut buf, request, expected, false, deadline).await;
         if matches!(outcome, Err(Failure::Deadline)) {

@@ -1,9 +1,11 @@
 //! `tenantsim`: the one CLI. `run` the feature suite, `serve` scenarios as a live fake
-//! server, `check` scenario files, print the `steps` catalog.
+//! server, `check` scenario files, print the `steps` catalog, `generate` a large scenario.
+
+mod generate;
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -61,6 +63,28 @@ enum Command {
     },
     /// Print the step catalog: every Gherkin step the runner understands.
     Steps,
+    /// Write a generated scenario (every user, meeting and message explicit), byte-identical
+    /// for the same settings and seed.
+    Generate {
+        /// Users.
+        #[arg(long, default_value_t = 1000)]
+        users: u32,
+        /// Meetings each user organizes.
+        #[arg(long, default_value_t = 20)]
+        events_per_user: u32,
+        /// Messages from outside contacts in each mailbox.
+        #[arg(long, default_value_t = 2)]
+        mail_per_user: u32,
+        /// Scenario seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The tenant's domain.
+        #[arg(long, default_value = "generated.example")]
+        domain: String,
+        /// Write here instead of to standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Check scenario files without serving them; exits non-zero if any has a problem.
     Check {
         /// Scenario files (YAML).
@@ -94,6 +118,17 @@ async fn real_main() -> Result<()> {
             harness::serve::serve(sim.build(), &scenarios, listen, manifest.as_deref(), &credentials_dir).await
         }
         Command::Check { scenarios } => check(&scenarios),
+        Command::Generate { users, events_per_user, mail_per_user, seed, domain, out } => {
+            let options = generate::Options { users, events_per_user, mail_per_user, seed, domain };
+            let yaml = generate::render(&options)?;
+            match out {
+                Some(path) => std::fs::write(&path, yaml).with_context(|| format!("cannot write {}", path.display())),
+                None => {
+                    use std::io::Write as _;
+                    std::io::stdout().lock().write_all(yaml.as_bytes()).context("cannot write to standard output")
+                }
+            }
+        }
         Command::Steps => {
             print!("{}", harness::catalog::render());
             Ok(())

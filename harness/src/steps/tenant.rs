@@ -42,6 +42,7 @@ fn google_tenant(w: &mut TenantWorld, domain: String) {
         company: Default::default(),
         timeline: vec![],
         faults: vec![],
+        population: None,
     });
 }
 

@@ -12,6 +12,7 @@
 //! - The `company:` section is `company_settings::CompanySettings`, the engine's own
 //!   settings type; `spec::CompanyLocations` holds where its checked values are.
 
+pub mod population;
 pub mod rooms;
 pub mod spec;
 mod validate;
@@ -415,21 +416,34 @@ impl fmt::Display for ScenarioError {
     }
 }
 
-/// The largest scenario source accepted, in bytes (32 MiB).
-pub const MAX_SOURCE_BYTES: usize = 32 * 1024 * 1024;
-/// The most YAML nodes (scalars, sequences and mappings, keys included) a scenario may
-/// have (the node limit). 2,000 users with 10 events each, three attendees per event, take
-/// about 500,000; a million nodes parse in well under a gigabyte.
+/// The largest scenario source accepted, in bytes (128 MiB: `tenantsim generate` writes
+/// about 75 MB for 10,000 users with 20 meetings each; a compact `population:` says the
+/// same in ten lines).
+pub const MAX_SOURCE_BYTES: usize = 128 * 1024 * 1024;
+/// The fewest YAML nodes (scalars, sequences and mappings, keys included) any scenario may
+/// have (the node limit); larger files may have one node per [`BYTES_PER_NODE`] bytes.
+/// 2,000 users with 10 events each, three attendees per event, take about 500,000; a
+/// million nodes parse in well under a gigabyte. The limit grows with the text only, so
+/// memory stays proportional to what was sent (aliases and depth stay fixed).
 pub const MAX_YAML_NODES: usize = 1_000_000;
+/// Bytes of text per YAML node allowed above [`MAX_YAML_NODES`] (a node and its
+/// indentation, key and punctuation take more than this in practice).
+pub const BYTES_PER_NODE: usize = 8;
+
+/// The node limit for a text of `len` bytes.
+fn node_limit(len: usize) -> usize {
+    MAX_YAML_NODES.max(len / BYTES_PER_NODE)
+}
 /// The deepest YAML nesting accepted (a scenario needs about 8 levels).
 pub const MAX_YAML_DEPTH: usize = 64;
 
-/// The YAML reader's limits: they bound the memory a scenario can take.
-fn yaml_options() -> serde_saphyr::Options {
+/// The YAML reader's limits for a text of `len` bytes: they bound the memory a scenario
+/// can take.
+fn yaml_options(len: usize) -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_nodes = MAX_YAML_NODES;
+    budget.max_nodes = node_limit(len);
     // Every node gives one parser event, collections two (start and end).
-    budget.max_events = MAX_YAML_NODES * 2;
+    budget.max_events = node_limit(len) * 2;
     budget.max_depth = MAX_YAML_DEPTH;
     budget.max_total_scalar_bytes = MAX_SOURCE_BYTES;
     let mut options = serde_saphyr::Options::default();
@@ -445,18 +459,18 @@ pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
             source_name,
             None,
             format!(
-                "the scenario is {} bytes; at most {MAX_SOURCE_BYTES} bytes (32 MiB) are accepted: split it",
+                "the scenario is {} bytes; at most {MAX_SOURCE_BYTES} bytes (128 MiB) are accepted: split it, or declare a `population:`",
                 text.len()
             ),
         ));
     }
-    let spec: ScenarioSpec =
-        serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| syntax_error(source_name, &e))?;
+    let spec: ScenarioSpec = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
+        .map_err(|e| syntax_error(source_name, &e))?;
     // The company section is plain settings (no spans): read where its checked values are
     // once more, from the same text, so company diagnostics keep their line and column.
     // The text parsed above, so this parses too; if not, diagnostics lose only locations.
     let locations: spec::CompanyLocations =
-        serde_saphyr::from_str_with_options(text, yaml_options()).unwrap_or_default();
+        serde_saphyr::from_str_with_options(text, yaml_options(text.len())).unwrap_or_default();
     validate::check(source_name, spec, &locations)
 }
 
@@ -529,8 +543,9 @@ fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> String {
     use serde_saphyr::budget::BudgetBreach as B;
     match breach {
         B::Nodes { .. } | B::Events { .. } => format!(
-            "the scenario has more than {MAX_YAML_NODES} YAML nodes (the node limit); split it into several \
-             scenarios or use fewer users/events"
+            "the scenario has more YAML nodes than the node limit ({MAX_YAML_NODES}, or one per {BYTES_PER_NODE} \
+             bytes of a larger file); split it into several scenarios, use fewer users/events, or declare a \
+             `population:`"
         ),
         B::Depth { .. } => {
             format!("YAML nesting is deeper than {MAX_YAML_DEPTH} levels (the depth limit); a scenario needs about 8")
@@ -637,7 +652,7 @@ mod tests {
             text.push_str("  - /a\n");
         }
         let e = parse("big.yaml", &text).unwrap_err().to_string();
-        assert!(e.contains("more than 1000000 YAML nodes (the node limit); split it"), "{e}");
+        assert!(e.contains("more YAML nodes than the node limit (1000000, or one per 8 bytes"), "{e}");
         assert!(!e.contains("budget breached"), "{e}");
     }
 

@@ -49,6 +49,10 @@ pub struct ScenarioSpec {
     /// Faults active from load time.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<FaultSpec>,
+    /// A generated population (users, meetings, mail) expanded from the seed at load; see
+    /// [`super::population`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<super::population::PopulationSpec>,
 }
 
 /// A Google Workspace tenant.

@@ -76,6 +76,16 @@ pub(super) fn check(
     locations: &spec::CompanyLocations,
 ) -> Result<Scenario, ScenarioError> {
     let mut c = Checker { diagnostics: Vec::new() };
+    // A generated population is expanded first and checked like written users; the
+    // compact spec is what the scenario keeps (for reset and re-serialising).
+    let (spec, compact) = match super::population::expand_spec(&spec) {
+        Ok(Some(explicit)) => (explicit, Some(spec)),
+        Ok(None) => (spec, None),
+        Err(problems) => {
+            c.diagnostics.extend(problems);
+            (spec, None)
+        }
+    };
     if spec.name.value.trim().is_empty() {
         c.at(&spec.name, "name", "must not be empty");
     } else if !spec.name.value.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_') {
@@ -200,7 +210,7 @@ pub(super) fn check(
             company: spec.company.clone(),
             timeline,
             faults,
-            spec,
+            spec: compact.unwrap_or(spec),
         })
     } else {
         c.diagnostics.sort_by_key(|d| (d.line.unwrap_or(u64::MAX), d.column.unwrap_or(0)));
