@@ -225,29 +225,28 @@ impl GoogleState {
         }
         // An invitation lands on every invited user's primary calendar with the same id,
         // as in Google Calendar; engines that import several members must dedupe it.
-        // Indexed, so a 10,000-user tenant with 200,000 events builds in linear time.
+        // Indexed, so a 10,000-user tenant with 200,000 events builds in linear time: copies
+        // are planned as (target calendar, source calendar, source event) and each record is
+        // cloned once, straight into its target.
         let primary_of: std::collections::HashMap<&str, usize> =
             calendars.iter().enumerate().filter(|(_, c)| c.primary).map(|(i, c)| (c.owner.as_str(), i)).collect();
-        let mut copies: Vec<(usize, EventRecord)> = Vec::new();
-        for cal in calendars.iter().filter(|c| c.primary) {
-            for rec in &cal.events {
+        let mut planned: std::collections::HashSet<(usize, usize, usize)> = std::collections::HashSet::new();
+        let mut copies: Vec<(usize, usize, usize)> = Vec::new();
+        for (source, cal) in calendars.iter().enumerate().filter(|(_, c)| c.primary) {
+            for (index, rec) in cal.events.iter().enumerate() {
                 for a in &rec.event.attendees {
                     if a.email != cal.owner
                         && let Some(&target) = primary_of.get(a.email.as_str())
+                        && planned.insert((target, source, index))
                     {
-                        copies.push((target, rec.clone()));
+                        copies.push((target, source, index));
                     }
                 }
             }
         }
-        let mut present: std::collections::HashSet<(usize, String)> = std::collections::HashSet::new();
-        for (i, cal) in calendars.iter().enumerate().filter(|(_, c)| c.primary) {
-            present.extend(cal.events.iter().map(|e| (i, e.id.clone())));
-        }
-        for (target, rec) in copies {
-            if present.insert((target, rec.id.clone())) {
-                calendars[target].events.push(rec);
-            }
+        for (target, source, index) in copies {
+            let rec = calendars[source].events[index].clone();
+            calendars[target].events.push(rec);
         }
         GoogleState {
             domain: ws.domain.clone(),
