@@ -72,6 +72,10 @@ pub struct FaultRule {
     /// the provider's rate-limit answer until the bucket refills on virtual time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<Quota>,
+    /// Answer with exactly this JSON body (and `status`) instead of the provider's own
+    /// error shape: a malformed or unusual error a client must survive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
     /// Only calls whose path (without the `/t/{tenant}` pin) starts with this, e.g.
     /// `/calendar/v3/users/me/calendarList`: one endpoint rather than the whole API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,6 +133,9 @@ impl FaultRule {
                 ),
             );
         }
+        if self.body.is_some() && !(400..=599).contains(&self.status) {
+            return problem("status", "a `body` is sent with an error status (400–599); give one".to_string());
+        }
         if let Some(ms) = self.latency_ms
             && ms > MAX_LATENCY_MS
         {
@@ -182,6 +189,8 @@ pub struct InjectedFault {
     pub drop_connection: bool,
     /// Delay the answer by this many milliseconds.
     pub latency_ms: Option<u64>,
+    /// A body to send verbatim instead of the provider's error shape.
+    pub body: Option<serde_json::Value>,
 }
 
 /// A 200 whose body stops half-way and whose connection is then dropped: what a client
@@ -220,6 +229,17 @@ impl futures_core::Stream for BrokenBody {
             _ => Poll::Ready(Some(Err(std::io::Error::other("connection dropped by a scripted fault")))),
         }
     }
+}
+
+/// A scripted body sent as it is, with the rule's status and `Retry-After`.
+fn verbatim(status: u16, body: &serde_json::Value, retry_after: Option<u64>) -> Response {
+    use axum::response::IntoResponse;
+    let status = axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, axum::Json(body.clone())).into_response();
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// One request as the fault rules see it.
@@ -290,6 +310,8 @@ impl FaultPlan {
         let delay = fault.latency_ms.map(std::time::Duration::from_millis);
         let answer = if fault.drop_connection {
             Some(dropped_connection())
+        } else if let (Some(body), true) = (&fault.body, fault.status >= 400) {
+            Some(verbatim(fault.status, body, fault.retry_after))
         } else if fault.status >= 400 {
             Some(format.fault(&fault, call.api))
         } else {
@@ -341,6 +363,7 @@ impl FaultPlan {
                         retry_after: Some(wait),
                         drop_connection: false,
                         latency_ms: r.latency_ms,
+                        body: None,
                     },
                 ));
                 break;
@@ -357,6 +380,7 @@ impl FaultPlan {
                     retry_after: r.retry_after,
                     drop_connection: r.drop_connection,
                     latency_ms: r.latency_ms,
+                    body: r.body.clone(),
                 },
             ));
             break;
@@ -432,6 +456,26 @@ mod tests {
         assert_eq!(slow.check().unwrap_err().field, "latency_ms");
         let unknown = FaultRule { api: "teams".into(), ..ok };
         assert_eq!(unknown.check().unwrap_err().field, "api");
+    }
+
+    #[test]
+    fn a_scripted_body_is_sent_as_it_is() {
+        struct Never;
+        impl ErrorFormat for Never {
+            fn fault(&self, _: &InjectedFault, _: &str) -> Response {
+                panic!("the provider's shape is not used when a body is scripted")
+            }
+        }
+        let now = Utc::now();
+        let mut plan = FaultPlan::default();
+        let body = serde_json::json!({ "error": "not json you expected" });
+        plan.add(FaultRule { body: Some(body), retry_after: Some(3), ..rule(Some(1)) });
+        let call = FaultCall { api: "calendar", path: "/calendar/v3/x", user: None };
+        let answer = plan.intercept(&call, now, &Never).answer.expect("the rule fires");
+        assert_eq!(answer.status(), 503);
+        assert_eq!(answer.headers()[axum::http::header::RETRY_AFTER], "3");
+        let no_status = FaultRule { body: Some(serde_json::json!({})), status: 0, latency_ms: Some(5), ..rule(None) };
+        assert_eq!(no_status.check().unwrap_err().field, "status");
     }
 
     #[test]

@@ -184,6 +184,13 @@ async fn a_zoom_fault_rule_matches_the_path_the_client_called() {
     let (status, _) = s.get(&format!("{base}/v2/users/nora@acme.example"), &token).await;
     assert_eq!(status, 429, "and below it");
 
+    // A scripted body is sent as it is, in place of Zoom's `{code, message}`.
+    let odd = json!({ "api": "zoom", "path": "/v2/meetings", "status": 502, "count": 1, "body": { "html": "<h1>Bad gateway</h1>" } });
+    let r = s.http.post(format!("{}/tenants/zoomy/faults", s.admin())).json(&odd).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let (status, body) = s.get(&format!("{base}/v2/meetings/81234567890"), &token).await;
+    assert_eq!((status, body), (502, json!({ "html": "<h1>Bad gateway</h1>" })));
+
     // A rule whose path its API never serves is refused with what to fix.
     let wrong = json!({ "api": "calendar", "path": "/v2/users", "status": 503 });
     let r = s.http.post(format!("{}/tenants/zoomy/faults", s.admin())).json(&wrong).send().await.unwrap();

@@ -584,6 +584,10 @@ pub struct FaultSpec {
     /// A token-bucket quota (`capacity`, `per_minute`, `per: user|project`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<crate::faults::Quota>,
+    /// Send this body (any YAML/JSON value) verbatim with `status`, instead of the
+    /// provider's error shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
 }
 
 fn zero_status() -> Sp<u16> {

@@ -732,6 +732,7 @@ fn fault_rule(f: &FaultSpec, start: DateTime<Utc>) -> Result<FaultRule, FaultPro
         path: f.path.clone(),
         latency_ms: f.latency_ms.as_ref().map(|l| l.value),
         quota: f.quota.clone(),
+        body: f.body.clone(),
     };
     // The rule's own checks live with the rule; here they only get their location.
     rule.check().map_err(|problem| {
