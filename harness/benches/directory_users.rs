@@ -34,9 +34,9 @@
 //! The RSS phase runs this binary again as a child that only serves the simulator (one
 //! tenant), drives `BENCH_RSS_REQUESTS` cheap requests at it and reads the child's
 //! `VmRSS`/`VmHWM` from its `/proc/self/status`. The generated tenant is
-//! `scenarios/generated-10k.yaml`, timed from reading the file to its first Directory page
-//! (token exchange included). The feature suite runs in-process through
-//! `harness::world::TenantWorld` (4 at a time, output discarded), then the very same
+//! `scenarios/generated-10k.yaml`, served by the real `tenantsim serve` binary in a child
+//! process, timed from starting it to its first Directory page (token exchange included).
+//! The feature suite runs in-process through `harness::world::TenantWorld` (4 at a time, output discarded), then the very same
 //! feature files through a World whose every step matches and does nothing, same
 //! settings: the ratio is what the suite's real work costs over cucumber's own.
 //!
@@ -673,36 +673,84 @@ async fn many_tenants(
     Ok((report, refused_first))
 }
 
-/// Time from reading `scenarios/generated-10k.yaml` to the first Directory page it serves.
+/// Time from starting `tenantsim serve scenarios/generated-10k.yaml` (the real binary, as a
+/// user runs it) to the first Directory page it serves: parse, expand the population,
+/// build the tenant, write credentials and the manifest, bind, sign and exchange a token,
+/// read one page.
 async fn generated_tenant_ready() -> anyhow::Result<Duration> {
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/generated-10k.yaml");
-    let sim = Simulator::builder().journal_capacity(JOURNAL_CAPACITY).build();
-    let server = sim.start("127.0.0.1:0".parse()?).await?;
+    let work = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("generated-{}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    let manifest_path = work.join("manifest.json");
+    let port = TcpListener::bind("127.0.0.1:0").await?.local_addr()?.port();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
     let began = Instant::now();
-    let scenario = simulator::scenario::load_file(&file).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let parsed = began.elapsed();
-    let google = scenario.google.as_ref().context("the generated scenario has no google tenant")?;
-    let admin = google.users.iter().find(|u| u.admin).context("no admin")?.email.clone();
-    let (users, events) =
-        (google.users.len(), google.users.iter().flat_map(|u| &u.calendars).map(|c| c.events.len()).sum::<usize>());
-    let tenant = sim.load(scenario)?;
-    let loaded = began.elapsed();
-    let token = access_token(&sim, &tenant, &server.base_url(), &admin).await?;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tenantsim"))
+        .arg("serve")
+        .arg(&file)
+        .args(["--listen", &addr.to_string(), "--manifest"])
+        .arg(&manifest_path)
+        .arg("--credentials-dir")
+        .arg(work.join("credentials"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .context("starting tenantsim serve")?;
+    // serve binds after loading, and writes the manifest before it binds.
+    let listening = loop {
+        if TcpStream::connect(addr).await.is_ok() {
+            break began.elapsed();
+        }
+        if let Some(status) = child.try_wait()? {
+            let mut err = String::new();
+            if let Some(mut stderr) = child.stderr.take() {
+                stderr.read_to_string(&mut err).await?;
+            }
+            bail!("tenantsim serve exited with {status}: {err}");
+        }
+        ensure!(began.elapsed() < Duration::from_secs(60), "tenantsim serve did not listen within 60 s");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    };
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_path)?)?;
+    let (tenant, entry) =
+        manifest["tenants"].as_object().and_then(|t| t.iter().next()).context("the manifest lists no tenant")?;
+    let google = &entry["google"];
+    let key: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(google["key_file_path"].as_str().context("no key file path")?)?)?;
+    let admin = google["admin_email"].as_str().context("no admin in the manifest")?;
+    let clock = chrono::DateTime::parse_from_rfc3339(entry["clock"].as_str().context("no clock")?)?.timestamp();
+    let claims = serde_json::json!({
+        "iss": key["client_email"], "sub": admin, "scope": SCOPE, "aud": AUDIENCE, "iat": clock, "exp": clock + 3600,
+    });
+    let signing = EncodingKey::from_rsa_pem(key["private_key"].as_str().context("no private key")?.as_bytes())?;
+    let assertion = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &claims, &signing)?;
+    let answer = reqwest::Client::new()
+        .post(google["token_uri"].as_str().context("no token URI")?)
+        .form(&[("grant_type", JWT_BEARER), ("assertion", assertion.as_str())])
+        .send()
+        .await?;
+    ensure!(answer.status().is_success(), "token endpoint answered {}", answer.status());
+    let token = answer.json::<serde_json::Value>().await?["access_token"].as_str().context("no token")?.to_string();
     let path = format!("/t/{tenant}/admin/directory/v1/users?customer=my_customer&maxResults={PAGE_SIZE}");
-    let (_, body) = first_response(server.addr(), &request_bytes(server.addr(), &path, &token)).await?;
+    let (_, body) = first_response(addr, &request_bytes(addr, &path, &token)).await?;
     let ready = began.elapsed();
     let listed = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
         .and_then(|v| v["users"].as_array().map(Vec::len))
         .unwrap_or(0);
     ensure!(listed == PAGE_SIZE, "the generated tenant's first page lists {listed} users");
+    let rss = std::fs::read_to_string(format!("/proc/{}/status", child.id().unwrap_or_default())).unwrap_or_default();
+    let peak = rss.lines().find(|l| l.starts_with("VmHWM")).unwrap_or("VmHWM ?").split_whitespace().nth(1);
+    child.kill().await?;
+    let _ = std::fs::remove_dir_all(&work);
     println!(
-        "generated   {users} users, {events} events (written: {}): parsed and expanded in {:.3} s, loaded at {:.3} s, \
-         token and first page ({listed} users) at {:.3} s",
+        "generated   tenantsim serve {}: listening at {:.3} s, token and first page ({listed} users) at {:.3} s, \
+         peak RSS {} MiB",
         file.display(),
-        parsed.as_secs_f64(),
-        loaded.as_secs_f64(),
+        listening.as_secs_f64(),
         ready.as_secs_f64(),
+        peak.and_then(|k| k.parse::<f64>().ok()).map_or("?".into(), |k| format!("{:.0}", k / 1024.0)),
     );
     Ok(ready)
 }

@@ -269,7 +269,9 @@ impl Simulator {
 
     /// Puts a tenant back to its scenario's start (clock, directory, faults, tokens).
     pub fn reset(&self, id: &str) -> Result<(), SimError> {
-        let scenario = self.with_tenant(id, |t| Ok(t.scenario.clone()))?;
+        let (name, spec) = self.with_tenant(id, |t| Ok((t.scenario.name.clone(), t.scenario.spec.clone())))?;
+        // The spec checked once; checking it again rebuilds the same scenario (seeded).
+        let scenario = scenario::from_spec(&name, spec).map_err(|e| SimError::Action(e.to_string()))?;
         self.load_as(id, scenario, true).map(|_| ())
     }
 

@@ -31,7 +31,8 @@ pub struct AppliedChange {
 pub struct Tenant {
     /// Tenant id (the scenario name unless loaded under another id).
     pub id: String,
-    /// The scenario it was loaded from (kept for `reset`).
+    /// The scenario it was loaded from, without its Google data (moved into `google`);
+    /// `reset` rebuilds the whole scenario from its `spec`.
     pub scenario: Scenario,
     /// Its virtual clock.
     pub clock: VirtualClock,
@@ -93,11 +94,14 @@ pub fn identity_rng(seed: u64, tenant: &str, purpose: &str) -> ChaCha8Rng {
 impl Tenant {
     /// Builds a tenant at the scenario's start, applying steps due at the start.
     /// `generation` counts earlier loads of the same id (tokens never repeat across them).
-    pub fn from_scenario(id: &str, scenario: Scenario, generation: u64) -> Self {
+    ///
+    /// The scenario's Google data moves into the live state (it is not kept twice); `reset`
+    /// rebuilds it from the scenario's spec.
+    pub fn from_scenario(id: &str, mut scenario: Scenario, generation: u64) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed);
         let google = scenario
             .google
-            .as_ref()
+            .take()
             .map(|g| Arc::new(GoogleState::build(g, scenario.seed, id, &mut rng, scenario.start)));
         let zoom = scenario
             .zoom

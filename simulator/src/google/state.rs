@@ -169,7 +169,8 @@ pub enum ImpersonationRefusal {
 
 impl GoogleState {
     /// Builds the live state from a checked scenario tenant.
-    pub fn build(ws: &GoogleWorkspace, seed: u64, tenant: &str, rng: &mut ChaCha8Rng, start: DateTime<Utc>) -> Self {
+    /// Events and messages are moved in, not copied: a 200,000-event tenant is held once.
+    pub fn build(mut ws: GoogleWorkspace, seed: u64, tenant: &str, rng: &mut ChaCha8Rng, start: DateTime<Utc>) -> Self {
         let customer_id = ws.customer_id.clone().unwrap_or_else(|| format!("C0{}", alnum(rng, 7)));
         let org_units = ws
             .org_units
@@ -190,15 +191,13 @@ impl GoogleState {
             })
             .collect();
         let mut calendars = Vec::new();
-        for u in &ws.users {
-            for cal in &u.calendars {
+        for u in &mut ws.users {
+            for cal in &mut u.calendars {
                 let id =
                     if cal.primary { u.email.clone() } else { format!("c_{}@group.calendar.google.com", hex(rng, 16)) };
-                let events = cal
-                    .events
-                    .iter()
-                    .map(|e| {
-                        let mut event = e.clone();
+                let events = std::mem::take(&mut cal.events)
+                    .into_iter()
+                    .map(|mut event| {
                         // The gateway rewrote the link before it reached the calendar.
                         if let (Some(link), Some(wrapper)) = (&event.conference, event.wrapped_by) {
                             event.conference = Some(crate::links::wrap(link, wrapper, rng));
@@ -285,17 +284,16 @@ impl GoogleState {
             consent: ws.users.iter().map(|u| (u.email.clone(), (u.consent, u.consent_scopes.clone()))).collect(),
             mailboxes: ws
                 .users
-                .iter()
+                .iter_mut()
                 .map(|u| {
                     let first = 1000 + (rng.next_u32() % 9000) as u64;
                     let mut history_id = first;
-                    let messages = u
-                        .mail
-                        .iter()
-                        .map(|m| {
+                    let messages = std::mem::take(&mut u.mail)
+                        .into_iter()
+                        .map(|message| {
                             history_id += 1;
                             let id = hex(rng, 16);
-                            MessageRecord { thread_id: id.clone(), id, history_id, message: m.clone() }
+                            MessageRecord { thread_id: id.clone(), id, history_id, message }
                         })
                         .collect();
                     Mailbox { owner: u.email.clone(), licensed: u.gmail, messages, first_history_id: first, history_id }
