@@ -36,9 +36,10 @@
 //! `VmRSS`/`VmHWM` from its `/proc/self/status`. The generated tenant is
 //! `scenarios/generated-10k.yaml`, served by the real `tenantsim serve` binary in a child
 //! process, timed from starting it to its first Directory page (token exchange included).
-//! The feature suite runs in-process through `harness::world::TenantWorld` (4 at a time, output discarded), then the very same
-//! feature files through a World whose every step matches and does nothing, same
-//! settings: the ratio is what the suite's real work costs over cucumber's own.
+//! It is started three times; the median is compared with the target. The feature suite
+//! runs in-process through `harness::world::TenantWorld` (4 at a time, output discarded),
+//! then the very same feature files through a World whose every step matches and does
+//! nothing, same settings: the ratio is what the suite's real work costs over cucumber's.
 //!
 //! Run it with:
 //!
@@ -548,10 +549,21 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
     drop(sim);
 
     // A generated 10,000-user / 200,000-event tenant, from its compact file to a first answer.
-    let ready = generated_tenant_ready().await?;
+    // Three starts: the first is cold (fresh binary and page cache), the median is typical.
+    let mut starts = Vec::new();
+    for _ in 0..3 {
+        starts.push(generated_tenant_ready().await?);
+    }
+    println!(
+        "generated   starts: {}",
+        starts.iter().map(|d| format!("{:.3} s", d.as_secs_f64())).collect::<Vec<_>>().join(", ")
+    );
+    let mut sorted = starts.clone();
+    sorted.sort_unstable();
+    let ready = sorted[1];
     verdicts.push(Verdict::new(
         "generated 10k tenant ready",
-        format!("{:.3} s", ready.as_secs_f64()),
+        format!("{:.3} s median of 3 (first {:.3} s)", ready.as_secs_f64(), starts[0].as_secs_f64()),
         "< 1 s",
         ready < Duration::from_secs(1),
     ));
