@@ -792,18 +792,7 @@ fn normalize_ou(path: &str) -> String {
 pub fn split_name(name: Option<&str>, email: &str) -> (String, String) {
     let full = match name {
         Some(n) if !n.trim().is_empty() => n.trim().to_string(),
-        _ => email
-            .split('@')
-            .next()
-            .unwrap_or_default()
-            .split(['.', '_', '-'])
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let mut cs = p.chars();
-                cs.next().map(|f| f.to_uppercase().chain(cs).collect::<String>()).unwrap_or_default()
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
+        _ => company_settings::name_from_email(email),
     };
     match full.rsplit_once(' ') {
         Some((given, family)) => (given.to_string(), family.to_string()),
