@@ -44,6 +44,16 @@ enum Command {
         /// Require `Authorization: Bearer TOKEN` on every admin API call (for a shared machine).
         #[arg(long, env = "TENANTSIM_ADMIN_TOKEN")]
         admin_token: Option<String>,
+        /// Also serve HTTPS here (same tenants), with a CA made for this run. Default: the
+        /// HTTP port + 1 on the same address (an ephemeral port when --listen uses port 0).
+        #[arg(long, value_name = "ADDR")]
+        https_listen: Option<std::net::SocketAddr>,
+        /// Serve plain HTTP only.
+        #[arg(long, conflicts_with = "https_listen")]
+        no_https: bool,
+        /// Another host name or IP address the TLS certificate must cover (repeatable).
+        #[arg(long = "tls-name", value_name = "NAME")]
+        tls_names: Vec<String>,
         /// Also accept admin API calls addressed to this Host (repeatable; `*` for any).
         /// Loopback names are always accepted.
         #[arg(long = "allow-host", value_name = "HOST")]
@@ -113,7 +123,17 @@ async fn real_main() -> Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { scenarios, listen, manifest, credentials_dir, admin_token, allow_hosts } => {
+        Command::Serve {
+            scenarios,
+            listen,
+            manifest,
+            credentials_dir,
+            admin_token,
+            allow_hosts,
+            https_listen,
+            no_https,
+            tls_names,
+        } => {
             let mut sim = simulator::Simulator::builder();
             if let Some(token) = admin_token {
                 sim = sim.admin_token(token);
@@ -121,7 +141,20 @@ async fn real_main() -> Result<()> {
             for host in allow_hosts {
                 sim = sim.allow_admin_host(host);
             }
-            harness::serve::serve(sim.build(), &scenarios, listen, manifest.as_deref(), &credentials_dir).await
+            let https_listen = match (no_https, https_listen, listen.port()) {
+                (true, _, _) => None,
+                (false, Some(addr), _) => Some(addr),
+                (false, None, 0) => Some(std::net::SocketAddr::new(listen.ip(), 0)),
+                (false, None, port) => Some(std::net::SocketAddr::new(listen.ip(), port.saturating_add(1))),
+            };
+            let options = harness::serve::ServeOptions {
+                listen,
+                https_listen,
+                tls_names: &tls_names,
+                manifest_path: manifest.as_deref(),
+                credentials_dir: &credentials_dir,
+            };
+            harness::serve::serve(sim.build(), &scenarios, options).await
         }
         Command::Check { scenarios } => check(&scenarios),
         Command::Generate { users, events_per_user, mail_per_user, seed, domain, out } => {

@@ -7,14 +7,23 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use simulator::Simulator;
 
-/// Loads `scenarios` into `sim` and serves it on `listen` until Ctrl-C.
-pub async fn serve(
-    sim: Simulator,
-    scenarios: &[PathBuf],
-    listen: SocketAddr,
-    manifest_path: Option<&Path>,
-    credentials_dir: &Path,
-) -> Result<()> {
+/// Where and how to serve.
+pub struct ServeOptions<'a> {
+    /// Plain HTTP address.
+    pub listen: SocketAddr,
+    /// HTTPS address, if TLS is served too.
+    pub https_listen: Option<SocketAddr>,
+    /// Extra names (hosts, IPs) the TLS certificate covers beyond loopback.
+    pub tls_names: &'a [String],
+    /// Where to write the manifest, if anywhere.
+    pub manifest_path: Option<&'a Path>,
+    /// Where key files and the CA certificate go.
+    pub credentials_dir: &'a Path,
+}
+
+/// Loads `scenarios` into `sim` and serves it until Ctrl-C.
+pub async fn serve(sim: Simulator, scenarios: &[PathBuf], options: ServeOptions<'_>) -> Result<()> {
+    let ServeOptions { listen, https_listen, tls_names, manifest_path, credentials_dir } = options;
     for file in scenarios {
         let scenario = simulator::scenario::load_file(file).map_err(|e| anyhow::anyhow!("{e}"))?;
         sim.load(scenario).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
@@ -33,7 +42,30 @@ pub async fn serve(
             g.key_file_path = Some(path.display().to_string());
         }
     }
+    let https = match https_listen {
+        Some(addr) => {
+            let tls = simulator::tls::TlsIdentity::generate(tls_names)?;
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr} (HTTPS)"))?;
+            let port = listener.local_addr()?.port();
+            std::fs::create_dir_all(credentials_dir)
+                .with_context(|| format!("cannot create {}", credentials_dir.display()))?;
+            let ca_path = credentials_dir.join("tenantsim-ca.pem");
+            std::fs::write(&ca_path, tls.ca_pem()).with_context(|| format!("cannot write {}", ca_path.display()))?;
+            manifest.https = Some(simulator::manifest::HttpsManifest {
+                base_url: format!("https://localhost:{port}"),
+                ca_cert_path: ca_path.display().to_string(),
+            });
+            Some((listener, tls))
+        }
+        None => None,
+    };
     println!("tenantsim serving on {base}  (admin API: {}/_sim)", base);
+    if let Some(h) = &manifest.https {
+        println!("          and on {}  (same tenants over TLS; trust {})", h.base_url, h.ca_cert_path);
+        println!("          e.g. REQUESTS_CA_BUNDLE={0} SSL_CERT_FILE={0} NODE_EXTRA_CA_CERTS={0}", h.ca_cert_path);
+    }
     for (id, tenant) in &manifest.tenants {
         println!("\ntenant {id}  (virtual clock {})", tenant.clock);
         if let Some(g) = &tenant.google {
@@ -64,6 +96,23 @@ pub async fn serve(
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    sim.serve(listener, stop).await?;
+    match https {
+        Some((tls_listener, tls)) => {
+            let (tx, rx) = tokio::sync::watch::channel(false);
+            let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+                let _ = rx.wait_for(|stop| *stop).await;
+            };
+            let plain = sim.serve(listener, stopped(rx.clone()));
+            let secure = sim.serve_tls(tls_listener, &tls, stopped(rx));
+            let signal = async move {
+                stop.await;
+                let _ = tx.send(true);
+            };
+            let (plain, secure, ()) = tokio::join!(plain, secure, signal);
+            plain?;
+            secure?;
+        }
+        None => sim.serve(listener, stop).await?,
+    }
     Ok(())
 }

@@ -32,6 +32,7 @@ pub mod manifest;
 pub mod paging;
 pub mod rooms;
 pub mod scenario;
+pub mod tls;
 pub mod tokens;
 pub mod zoom;
 
@@ -397,5 +398,22 @@ impl Simulator {
     /// that stops when the returned [`RunningServer`] is dropped.
     pub async fn start(&self, addr: SocketAddr) -> std::io::Result<RunningServer> {
         server::start(self.clone(), addr).await
+    }
+
+    /// Serves HTTPS on `listener` with `tls` until `shutdown` completes (beside, or instead
+    /// of, plain HTTP: both serve the same tenants).
+    pub async fn serve_tls(
+        &self,
+        listener: TcpListener,
+        tls: &tls::TlsIdentity,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        server::run_tls(self.clone(), listener, tls, shutdown).await
+    }
+
+    /// Like [`Simulator::start`], over TLS with `tls`'s certificate; the returned server's
+    /// `base_url` is `https://localhost:{port}`.
+    pub async fn start_tls(&self, addr: SocketAddr, tls: tls::TlsIdentity) -> std::io::Result<RunningServer> {
+        server::start_tls(self.clone(), addr, tls).await
     }
 }

@@ -17,6 +17,20 @@ pub struct Manifest {
     pub admin_url: String,
     /// Per tenant.
     pub tenants: BTreeMap<String, TenantManifest>,
+    /// The HTTPS listener, when the simulator also serves TLS (same tenants and paths).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub https: Option<HttpsManifest>,
+}
+
+/// Where the HTTPS listener is and which CA a client must trust for it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HttpsManifest {
+    /// Server root over TLS, e.g. `https://localhost:7879`; replace a tenant's
+    /// `http://…` base with it to reach the same tenant over HTTPS.
+    pub base_url: String,
+    /// The run's CA certificate (PEM): `REQUESTS_CA_BUNDLE`, `SSL_CERT_FILE`,
+    /// `NODE_EXTRA_CA_CERTS` or `curl --cacert`.
+    pub ca_cert_path: String,
 }
 
 /// One tenant's entry.
@@ -128,5 +142,5 @@ pub(crate) fn build(sim: &Simulator, base_url: &str) -> Manifest {
             (id.clone(), TenantManifest { clock: now.to_rfc3339(), google, zoom, rooms_url })
         })
         .collect();
-    Manifest { admin_url: format!("{base}/_sim"), base_url: base, tenants }
+    Manifest { admin_url: format!("{base}/_sim"), base_url: base, tenants, https: None }
 }

@@ -15,6 +15,7 @@ use tower::Layer;
 use crate::Simulator;
 use crate::journal::JournalEntry;
 use crate::reply::Attribution;
+use crate::tls::TlsIdentity;
 
 /// The tenant a request was pinned to by its `/t/{tenant}` prefix.
 #[derive(Debug, Clone)]
@@ -42,9 +43,52 @@ pub(crate) async fn run(
     axum::serve(listener, axum::ServiceExt::<Request>::into_make_service(app)).with_graceful_shutdown(shutdown).await
 }
 
+/// Serves the same app over TLS until `shutdown` resolves: each accepted connection is
+/// handshaken with rustls, then served HTTP/1.1 by hyper. A failed handshake (a client
+/// that does not trust the CA) closes only that connection.
+pub(crate) async fn run_tls(
+    sim: Simulator,
+    listener: TcpListener,
+    tls: &TlsIdentity,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = axum::middleware::from_fn_with_state(sim.clone(), pin_and_journal).layer(router(sim));
+    // hyper hands over its own body type; the app takes axum's.
+    let app =
+        tower::ServiceExt::map_request(app, |r: hyper::Request<hyper::body::Incoming>| r.map(axum::body::Body::new));
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls.server_config());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (tcp, _) = tokio::select! {
+            () = &mut shutdown => return Ok(()),
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                // Out of file descriptors and the like: wait a moment rather than spin.
+                Err(e) => {
+                    tracing::warn!("TLS accept failed: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let (acceptor, app) = (acceptor.clone(), app.clone());
+        tokio::spawn(async move {
+            let Ok(stream) = acceptor.accept(tcp).await else { return };
+            let service = hyper_util::service::TowerToHyperService::new(app);
+            let served = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+            if let Err(e) = served {
+                tracing::debug!("TLS connection ended: {e}");
+            }
+        });
+    }
+}
+
 /// A server running in a background task; dropping it stops the server.
 pub struct RunningServer {
     addr: SocketAddr,
+    scheme: &'static str,
     _shutdown: oneshot::Sender<()>,
 }
 
@@ -54,9 +98,13 @@ impl RunningServer {
         self.addr
     }
 
-    /// `http://{addr}`.
+    /// `http://{addr}`, or `https://localhost:{port}` when serving TLS (the name the
+    /// certificate carries first).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        match self.scheme {
+            "https" if self.addr.ip().is_loopback() => format!("https://localhost:{}", self.addr.port()),
+            scheme => format!("{scheme}://{}", self.addr),
+        }
     }
 }
 
@@ -72,7 +120,22 @@ pub(crate) async fn start(sim: Simulator, addr: SocketAddr) -> std::io::Result<R
             tracing::error!("simulator server stopped: {e}");
         }
     });
-    Ok(RunningServer { addr, _shutdown: tx })
+    Ok(RunningServer { addr, scheme: "http", _shutdown: tx })
+}
+
+pub(crate) async fn start_tls(sim: Simulator, addr: SocketAddr, tls: TlsIdentity) -> std::io::Result<RunningServer> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let stop = async move {
+            let _ = rx.await;
+        };
+        if let Err(e) = run_tls(sim, listener, &tls, stop).await {
+            tracing::error!("simulator TLS server stopped: {e}");
+        }
+    });
+    Ok(RunningServer { addr, scheme: "https", _shutdown: tx })
 }
 
 async fn pin_and_journal(State(sim): State<Simulator>, mut req: Request, next: Next) -> Response {

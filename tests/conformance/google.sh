@@ -32,7 +32,7 @@ trap 'kill "${PIDS[@]}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 serve() {
   local port
   port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-  "$TENANTSIM" serve "$1" --listen "127.0.0.1:$port" --manifest "$WORK/$2.json" \
+  "$TENANTSIM" serve "$1" --listen "127.0.0.1:$port" --https-listen 127.0.0.1:0 --manifest "$WORK/$2.json" \
     --credentials-dir "$WORK/$2-credentials" > "$WORK/$2-serve.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 150); do
@@ -80,6 +80,36 @@ assert "Discovery call with Initech" in titles, titles
 print("  ok    after +15m elena.east@acme.example gets a token and lists", titles)
 PY
 then passed=$((passed + 1)); else failed=$((failed + 1)); echo "  FAIL  the timeline check"; fi
+
+# HTTPS: the same tenant over TLS, trusted only through the standard REQUESTS_CA_BUNDLE.
+https_check() {
+  "$PY" - "$WORK/flow.json" <<'PY'
+import json, os, sys, requests
+from google.auth.transport.requests import AuthorizedSession, Request
+from google.oauth2 import service_account
+m = json.load(open(sys.argv[1]))
+https = m["https"]["base_url"]
+tenant, g = next((t, v["google"]) for t, v in m["tenants"].items() if v.get("google"))
+if not os.environ.get("REQUESTS_CA_BUNDLE"):
+    try:
+        requests.get(f"{https}/_sim/health", timeout=5)
+    except requests.exceptions.SSLError:
+        print("  ok    without the run's CA, requests refuses the simulator's certificate")
+        sys.exit(0)
+    sys.exit("an untrusted certificate was accepted")
+info = requests.get(g["key_file_url"], timeout=10).json()
+info["token_uri"] = f"{https}/t/{tenant}/token"
+creds = service_account.Credentials.from_service_account_info(
+    info, scopes=["https://www.googleapis.com/auth/admin.directory.user.readonly"], subject=g["admin_email"])
+creds.refresh(Request())
+users = AuthorizedSession(creds).get(f"{https}/t/{tenant}/admin/directory/v1/users?customer=my_customer", timeout=10)
+assert users.status_code == 200, users.text
+print(f"  ok    over HTTPS with REQUESTS_CA_BUNDLE, google-auth gets a token and lists {len(users.json()['users'])} users")
+PY
+}
+ca=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["https"]["ca_cert_path"])' "$WORK/flow.json")
+if REQUESTS_CA_BUNDLE="$ca" https_check; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "  FAIL  HTTPS with the CA"; fi
+if (unset REQUESTS_CA_BUNDLE SSL_CERT_FILE; https_check); then passed=$((passed + 1)); else failed=$((failed + 1)); echo "  FAIL  HTTPS without the CA"; fi
 
 # google-api-python-client against a second tenant with mail.
 if "$PY" tests/conformance/google_api_client.py --manifest "$WORK/client.json" | tee "$WORK/client.log"; then :; fi
