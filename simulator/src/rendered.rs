@@ -2,8 +2,8 @@
 //!
 //! Most reads repeat: an engine pages the same directory, a load test asks for the same
 //! page thousands of times. A handler that renders a JSON body with [`json`] marks the
-//! response cacheable; the provider's pipeline stores those bytes under (caller, path and
-//! query) for the tenant's current revision, and answers the next identical request with
+//! response cacheable; the provider's pipeline stores those bytes under (caller and the
+//! token's scopes, path and query) for the tenant's current revision, and answers the next identical request with
 //! them without reading or rendering anything. Any change to the tenant (an action, a
 //! clock move) bumps the revision, which empties the cache on the next store. Rendering
 //! itself always happens outside the tenant lock; only the store and the lookup take it.
@@ -26,25 +26,45 @@ pub(crate) struct Cacheable(pub Bytes);
 #[derive(Debug, Default)]
 pub struct RenderCache {
     revision: u64,
-    entries: HashMap<(Option<String>, String), Bytes>,
+    entries: HashMap<CacheKey, Bytes>,
+}
+
+/// Who asked (subject and the exact scope set of the token: an answer can depend on
+/// either, as Gmail's does on `gmail.metadata`) and what (path and query).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey {
+    subject: Option<String>,
+    scopes: Vec<String>,
+    target: String,
+}
+
+impl CacheKey {
+    /// The key for a caller acting as `subject` with `scopes`, asking for `target`.
+    pub fn new<'a>(subject: Option<&str>, scopes: impl IntoIterator<Item = &'a String>, target: &str) -> Self {
+        Self {
+            subject: subject.map(str::to_string),
+            scopes: scopes.into_iter().cloned().collect(),
+            target: target.into(),
+        }
+    }
 }
 
 impl RenderCache {
-    /// The answer cached for `caller` and `target` (path and query) at `revision`.
-    pub fn get(&self, revision: u64, caller: Option<&str>, target: &str) -> Option<Bytes> {
+    /// The answer cached under `key` at `revision`.
+    pub fn get(&self, revision: u64, key: &CacheKey) -> Option<Bytes> {
         if revision != self.revision {
             return None;
         }
-        self.entries.get(&(caller.map(str::to_string), target.to_string())).cloned()
+        self.entries.get(key).cloned()
     }
 
     /// Stores an answer rendered at `revision`; a newer revision empties the cache first.
-    pub fn insert(&mut self, revision: u64, caller: Option<&str>, target: &str, body: Bytes) {
+    pub fn insert(&mut self, revision: u64, key: CacheKey, body: Bytes) {
         if revision != self.revision || self.entries.len() >= MAX_CACHED {
             self.entries.clear();
             self.revision = revision;
         }
-        self.entries.insert((caller.map(str::to_string), target.to_string()), body);
+        self.entries.insert(key, body);
     }
 }
 

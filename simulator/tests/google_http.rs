@@ -575,6 +575,37 @@ async fn gmail_history_replays_new_mail_and_refuses_a_start_it_no_longer_keeps()
 }
 
 #[tokio::test]
+async fn a_cached_answer_is_never_served_to_a_token_with_other_scopes() {
+    let yaml = SCENARIO.replace(
+        "    scopes: [admin.directory.user.readonly, calendar.readonly]",
+        "    scopes: [admin.directory.user.readonly, calendar.readonly, gmail.readonly, gmail.metadata]",
+    );
+    let s = Server::start(&yaml).await;
+    let message = simulator::scenario::Message {
+        from: "buyer@globex.example".into(),
+        to: vec!["nora@acme.example".into()],
+        cc: vec![],
+        subject: "Private terms".into(),
+        at: s.now("acme"),
+        body: "The discount is 40%.".into(),
+        labels: vec!["INBOX".into()],
+    };
+    let deliver = simulator::Action::DeliverMail { owner: "nora@acme.example".into(), message: Box::new(message) };
+    s.sim.apply("acme", &deliver).unwrap();
+    let reader = s.token("acme", "nora@acme.example", GMAIL).await;
+    let gmail = format!("{}/gmail/v1/users/me", s.base("acme"));
+    let (_, list) = s.get(&format!("{gmail}/messages"), &reader).await;
+    let id = list["messages"][0]["id"].as_str().expect("the delivered message").to_string();
+    let full = format!("{gmail}/messages/{id}?format=full");
+    assert_eq!(s.get(&full, &reader).await.0, 200, "gmail.readonly reads the whole message");
+    // The same user, the same URL, a token that may read headers only: still refused, even
+    // though the full answer was just rendered and cached for the other token.
+    let metadata_only = s.token("acme", "nora@acme.example", "https://www.googleapis.com/auth/gmail.metadata").await;
+    let (status, body) = s.get(&full, &metadata_only).await;
+    assert_eq!((status, body["error"]["message"].as_str()), (403, Some("Metadata scope doesn't allow format FULL")));
+}
+
+#[tokio::test]
 async fn deleted_users_are_listed_only_with_show_deleted() {
     let s = Server::start(SCENARIO).await;
     s.sim.apply("acme", &simulator::Action::DeleteUser("eve@acme.example".into())).unwrap();

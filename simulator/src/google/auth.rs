@@ -9,6 +9,7 @@ use super::state::GoogleState;
 use crate::Simulator;
 use crate::access::{self, Gate, ProviderErrors};
 use crate::faults::{ErrorFormat, InjectedFault};
+use crate::rendered::CacheKey;
 use crate::reply::Reply;
 use crate::server::PinnedTenant;
 use crate::tokens::Provider;
@@ -64,14 +65,15 @@ pub(crate) fn with_caller(
         if accepted { Ok(()) } else { Err(errors::insufficient_scopes(need.service, need.method)) }
     };
     let snapshot = |t: &mut crate::tenant::Tenant, caller: &Caller| {
-        let cached = t.rendered.get(t.revision, caller.subject.as_deref(), target);
-        (t.google.clone(), cached, t.revision)
+        let key = CacheKey::new(caller.subject.as_deref(), caller.scopes.iter(), target);
+        let cached = t.rendered.get(t.revision, &key);
+        (t.google.clone(), cached, t.revision, key)
     };
     let admitted = match access::admit(sim, pin, headers, &gate, check, snapshot) {
         Ok(a) => a,
         Err(refusal) => return refusal,
     };
-    let (google, cached, revision) = &admitted.snapshot;
+    let (google, cached, revision, key) = &admitted.snapshot;
     if let Some(body) = cached {
         return admitted.reply(crate::rendered::json_bytes(body.clone()));
     }
@@ -80,7 +82,7 @@ pub(crate) fn with_caller(
     };
     let response = f(google, &admitted.caller);
     if let Some(crate::rendered::Cacheable(body)) = response.extensions().get::<crate::rendered::Cacheable>() {
-        admitted.cell.lock().rendered.insert(*revision, admitted.caller.subject.as_deref(), target, body.clone());
+        admitted.cell.lock().rendered.insert(*revision, key.clone(), body.clone());
     }
     admitted.reply(response)
 }
