@@ -700,7 +700,7 @@ async fn generated_tenant_ready() -> anyhow::Result<Duration> {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tenantsim"))
         .arg("serve")
         .arg(&file)
-        .args(["--listen", &addr.to_string(), "--manifest"])
+        .args(["--listen", &addr.to_string(), "--https-listen", "127.0.0.1:0", "--manifest"])
         .arg(&manifest_path)
         .arg("--credentials-dir")
         .arg(work.join("credentials"))

@@ -45,7 +45,8 @@ enum Command {
         #[arg(long, env = "TENANTSIM_ADMIN_TOKEN")]
         admin_token: Option<String>,
         /// Also serve HTTPS here (same tenants), with a CA made for this run. Default: the
-        /// HTTP port + 1 on the same address (an ephemeral port when --listen uses port 0).
+        /// HTTP port + 1 on the same address, or any free port if that one is taken (the
+        /// manifest and the banner say which).
         #[arg(long, value_name = "ADDR")]
         https_listen: Option<std::net::SocketAddr>,
         /// Serve plain HTTP only.
@@ -141,15 +142,18 @@ async fn real_main() -> Result<()> {
             for host in allow_hosts {
                 sim = sim.allow_admin_host(host);
             }
-            let https_listen = match (no_https, https_listen, listen.port()) {
-                (true, _, _) => None,
-                (false, Some(addr), _) => Some(addr),
-                (false, None, 0) => Some(std::net::SocketAddr::new(listen.ip(), 0)),
-                (false, None, port) => Some(std::net::SocketAddr::new(listen.ip(), port.saturating_add(1))),
+            use harness::serve::Https;
+            let https = match (no_https, https_listen, listen.port()) {
+                (true, _, _) => Https::Off,
+                (false, Some(addr), _) => Https::At(addr),
+                (false, None, port) => Https::Near(std::net::SocketAddr::new(
+                    listen.ip(),
+                    if port == 0 { 0 } else { port.wrapping_add(1) },
+                )),
             };
             let options = harness::serve::ServeOptions {
                 listen,
-                https_listen,
+                https,
                 tls_names: &tls_names,
                 manifest_path: manifest.as_deref(),
                 credentials_dir: &credentials_dir,

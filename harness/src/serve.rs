@@ -7,12 +7,22 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use simulator::Simulator;
 
+/// Whether and where `serve` listens with TLS.
+pub enum Https {
+    /// Plain HTTP only.
+    Off,
+    /// Exactly this address (fail if it is taken).
+    At(SocketAddr),
+    /// This address if free, else any free port on its IP (the default: HTTP port + 1).
+    Near(SocketAddr),
+}
+
 /// Where and how to serve.
 pub struct ServeOptions<'a> {
     /// Plain HTTP address.
     pub listen: SocketAddr,
-    /// HTTPS address, if TLS is served too.
-    pub https_listen: Option<SocketAddr>,
+    /// Whether and where TLS is served too.
+    pub https: Https,
     /// Extra names (hosts, IPs) the TLS certificate covers beyond loopback.
     pub tls_names: &'a [String],
     /// Where to write the manifest, if anywhere.
@@ -23,7 +33,7 @@ pub struct ServeOptions<'a> {
 
 /// Loads `scenarios` into `sim` and serves it until Ctrl-C.
 pub async fn serve(sim: Simulator, scenarios: &[PathBuf], options: ServeOptions<'_>) -> Result<()> {
-    let ServeOptions { listen, https_listen, tls_names, manifest_path, credentials_dir } = options;
+    let ServeOptions { listen, https, tls_names, manifest_path, credentials_dir } = options;
     for file in scenarios {
         let scenario = simulator::scenario::load_file(file).map_err(|e| anyhow::anyhow!("{e}"))?;
         sim.load(scenario).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
@@ -42,12 +52,17 @@ pub async fn serve(sim: Simulator, scenarios: &[PathBuf], options: ServeOptions<
             g.key_file_path = Some(path.display().to_string());
         }
     }
-    let https = match https_listen {
-        Some(addr) => {
+    let https = match https {
+        Https::Off => None,
+        Https::At(addr) | Https::Near(addr) => {
             let tls = simulator::tls::TlsIdentity::generate(tls_names)?;
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("cannot listen on {addr} (HTTPS)"))?;
+            let bound = match (tokio::net::TcpListener::bind(addr).await, &https) {
+                (Ok(listener), _) => Ok(listener),
+                // The default port is only a preference: take any free one instead.
+                (Err(_), Https::Near(_)) => tokio::net::TcpListener::bind(SocketAddr::new(addr.ip(), 0)).await,
+                (Err(e), _) => Err(e),
+            };
+            let listener = bound.with_context(|| format!("cannot listen on {addr} (HTTPS)"))?;
             let port = listener.local_addr()?.port();
             std::fs::create_dir_all(credentials_dir)
                 .with_context(|| format!("cannot create {}", credentials_dir.display()))?;
@@ -59,7 +74,6 @@ pub async fn serve(sim: Simulator, scenarios: &[PathBuf], options: ServeOptions<
             });
             Some((listener, tls))
         }
-        None => None,
     };
     println!("tenantsim serving on {base}  (admin API: {}/_sim)", base);
     if let Some(h) = &manifest.https {
