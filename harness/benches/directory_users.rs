@@ -709,9 +709,11 @@ async fn generated_tenant_ready() -> anyhow::Result<Duration> {
         .kill_on_drop(true)
         .spawn()
         .context("starting tenantsim serve")?;
-    // serve binds after loading, and writes the manifest before it binds.
+    // serve binds, writes the manifest, then answers: wait for an answer, not a connect.
+    let health = format!("http://{addr}/_sim/health");
+    let probe = reqwest::Client::new();
     let listening = loop {
-        if TcpStream::connect(addr).await.is_ok() {
+        if probe.get(&health).send().await.is_ok_and(|r| r.status().is_success()) {
             break began.elapsed();
         }
         if let Some(status) = child.try_wait()? {
@@ -721,7 +723,7 @@ async fn generated_tenant_ready() -> anyhow::Result<Duration> {
             }
             bail!("tenantsim serve exited with {status}: {err}");
         }
-        ensure!(began.elapsed() < Duration::from_secs(60), "tenantsim serve did not listen within 60 s");
+        ensure!(began.elapsed() < Duration::from_secs(60), "tenantsim serve did not answer within 60 s");
         tokio::time::sleep(Duration::from_millis(2)).await;
     };
     let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_path)?)?;
@@ -757,7 +759,7 @@ async fn generated_tenant_ready() -> anyhow::Result<Duration> {
     child.kill().await?;
     let _ = std::fs::remove_dir_all(&work);
     println!(
-        "generated   tenantsim serve {}: listening at {:.3} s, token and first page ({listed} users) at {:.3} s, \
+        "generated   tenantsim serve {}: answering at {:.3} s, token and first page ({listed} users) at {:.3} s, \
          peak RSS {} MiB",
         file.display(),
         listening.as_secs_f64(),
