@@ -397,7 +397,7 @@ impl Simulator {
     /// Binds `addr` (use port 0 for an ephemeral port) and serves in a background task
     /// that stops when the returned [`RunningServer`] is dropped.
     pub async fn start(&self, addr: SocketAddr) -> std::io::Result<RunningServer> {
-        server::start(self.clone(), addr).await
+        server::start(self.clone(), addr, None).await
     }
 
     /// Serves HTTPS on `listener` with `tls` until `shutdown` completes (beside, or instead
@@ -414,6 +414,6 @@ impl Simulator {
     /// Like [`Simulator::start`], over TLS with `tls`'s certificate; the returned server's
     /// `base_url` is `https://localhost:{port}`.
     pub async fn start_tls(&self, addr: SocketAddr, tls: tls::TlsIdentity) -> std::io::Result<RunningServer> {
-        server::start_tls(self.clone(), addr, tls).await
+        server::start(self.clone(), addr, Some(tls)).await
     }
 }

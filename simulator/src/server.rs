@@ -108,34 +108,30 @@ impl RunningServer {
     }
 }
 
-pub(crate) async fn start(sim: Simulator, addr: SocketAddr) -> std::io::Result<RunningServer> {
+/// Binds `addr` and serves in a background task (over TLS when `tls` is given) until the
+/// returned [`RunningServer`] is dropped.
+pub(crate) async fn start(
+    sim: Simulator,
+    addr: SocketAddr,
+    tls: Option<TlsIdentity>,
+) -> std::io::Result<RunningServer> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(async move {
         let stop = async move {
             let _ = rx.await;
         };
-        if let Err(e) = run(sim, listener, stop).await {
-            tracing::error!("simulator server stopped: {e}");
-        }
-    });
-    Ok(RunningServer { addr, scheme: "http", _shutdown: tx })
-}
-
-pub(crate) async fn start_tls(sim: Simulator, addr: SocketAddr, tls: TlsIdentity) -> std::io::Result<RunningServer> {
-    let listener = TcpListener::bind(addr).await?;
-    let addr = listener.local_addr()?;
-    let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(async move {
-        let stop = async move {
-            let _ = rx.await;
+        let served = match &tls {
+            Some(tls) => run_tls(sim, listener, tls, stop).await,
+            None => run(sim, listener, stop).await,
         };
-        if let Err(e) = run_tls(sim, listener, &tls, stop).await {
-            tracing::error!("simulator TLS server stopped: {e}");
+        if let Err(e) = served {
+            tracing::error!("simulator {scheme} server stopped: {e}");
         }
     });
-    Ok(RunningServer { addr, scheme: "https", _shutdown: tx })
+    Ok(RunningServer { addr, scheme, _shutdown: tx })
 }
 
 async fn pin_and_journal(State(sim): State<Simulator>, mut req: Request, next: Next) -> Response {
