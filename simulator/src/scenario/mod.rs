@@ -466,12 +466,11 @@ pub fn parse(source_name: &str, text: &str) -> Result<Scenario, ScenarioError> {
     }
     let spec: ScenarioSpec = serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
         .map_err(|e| syntax_error(source_name, &e))?;
-    // The company section is plain settings (no spans): read where its checked values are
-    // once more, from the same text, so company diagnostics keep their line and column.
+    // The company section is plain settings (no spans): when it has a problem, read where
+    // its values are from the same text, so those diagnostics keep their line and column.
     // The text parsed above, so this parses too; if not, diagnostics lose only locations.
-    let locations: spec::CompanyLocations =
-        serde_saphyr::from_str_with_options(text, yaml_options(text.len())).unwrap_or_default();
-    validate::check(source_name, spec, &locations)
+    let locate = || serde_saphyr::from_str_with_options(text, yaml_options(text.len())).unwrap_or_default();
+    validate::check(source_name, spec, &locate)
 }
 
 /// Parses and checks scenario bytes, which must be UTF-8; if they are not, the diagnostic
@@ -497,7 +496,7 @@ pub fn parse_bytes(source_name: &str, bytes: &[u8]) -> Result<Scenario, Scenario
 
 /// Checks a spec built in code (e.g. from Gherkin tables).
 pub fn from_spec(source_name: &str, spec: ScenarioSpec) -> Result<Scenario, ScenarioError> {
-    validate::check(source_name, spec, &spec::CompanyLocations::default())
+    validate::check(source_name, spec, &spec::CompanyLocations::default)
 }
 
 /// Reads, parses and checks a scenario file.

@@ -70,10 +70,12 @@ pub fn expand_scope(scope: &str) -> String {
     }
 }
 
+/// `locate` reads where the company values were written; it is called only when the
+/// company section has a problem to point at (it re-reads the source text).
 pub(super) fn check(
     source_name: &str,
     spec: ScenarioSpec,
-    locations: &spec::CompanyLocations,
+    locate: &dyn Fn() -> spec::CompanyLocations,
 ) -> Result<Scenario, ScenarioError> {
     let mut c = Checker { diagnostics: Vec::new() };
     // A generated population is expanded first and checked like written users; the
@@ -101,29 +103,15 @@ pub(super) fn check(
 
     let google = spec.google.as_ref().map(|g| check_google(&mut c, g, start));
 
-    // Company: the settings carry the values, `locations` where they were written.
-    let mut seen = HashSet::new();
-    let shadow = &locations.company;
-    for (i, m) in spec.company.team.iter().enumerate() {
-        let field = format!("company.team[{i}].email");
-        let written = shadow.team.get(i).map(|s| s.email.clone()).unwrap_or_else(|| spec::sp(m.email.clone()));
-        let email = c.email(&written, &field);
-        if !seen.insert(email.clone()) {
-            c.at(&written, field, format!("team member {email} is listed twice"));
-        }
+    // Company: the settings carry the values; where they were written is read only when
+    // there is something to point at.
+    let mut company = Checker { diagnostics: Vec::new() };
+    check_company(&mut company, &spec.company, google.as_ref(), &spec::CompanyLocations::default());
+    if !company.diagnostics.is_empty() {
+        company.diagnostics.clear();
+        check_company(&mut company, &spec.company, google.as_ref(), &locate());
     }
-    if let Some(admin) = &spec.company.google.admin {
-        let admin = shadow.google.admin.clone().unwrap_or_else(|| spec::sp(admin.clone()));
-        let admin = &admin;
-        let email = c.email(admin, "company.google.admin");
-        match &google {
-            Some(g) if !g.users.iter().any(|u| u.email == email) => {
-                c.at(admin, "company.google.admin", format!("{email} is not a user of the Google tenant"))
-            }
-            None => c.at(admin, "company.google.admin", "the scenario has no `google` tenant"),
-            _ => {}
-        }
-    }
+    c.diagnostics.extend(company.diagnostics);
     if spec.company.google.mode == company_settings::ConnectionMode::CompanyWide
         && spec.company.google.admin.is_none()
         && google.is_some()
@@ -710,6 +698,37 @@ type FaultProblem = (Option<Location>, &'static str, String);
 
 fn join_field(prefix: &str, sub: &str, message: String) -> String {
     if sub.is_empty() { format!("{prefix}: {message}") } else { format!("{prefix}.{sub}: {message}") }
+}
+
+/// The team's addresses (valid, listed once) and the company-wide admin (a user of the
+/// Google tenant), located through `locations` when they carry a position.
+fn check_company(
+    c: &mut Checker,
+    company: &company_settings::CompanySettings,
+    google: Option<&GoogleWorkspace>,
+    locations: &spec::CompanyLocations,
+) {
+    let mut seen = HashSet::new();
+    let shadow = &locations.company;
+    for (i, m) in company.team.iter().enumerate() {
+        let field = format!("company.team[{i}].email");
+        let written = shadow.team.get(i).map(|s| s.email.clone()).unwrap_or_else(|| spec::sp(m.email.clone()));
+        let email = c.email(&written, &field);
+        if !seen.insert(email.clone()) {
+            c.at(&written, field, format!("team member {email} is listed twice"));
+        }
+    }
+    if let Some(admin) = &company.google.admin {
+        let admin = shadow.google.admin.clone().unwrap_or_else(|| spec::sp(admin.clone()));
+        let email = c.email(&admin, "company.google.admin");
+        match google {
+            Some(g) if !g.users.iter().any(|u| u.email == email) => {
+                c.at(&admin, "company.google.admin", format!("{email} is not a user of the Google tenant"))
+            }
+            None => c.at(&admin, "company.google.admin", "the scenario has no `google` tenant"),
+            _ => {}
+        }
+    }
 }
 
 fn fault_rule(f: &FaultSpec, start: DateTime<Utc>) -> Result<FaultRule, FaultProblem> {
