@@ -33,13 +33,25 @@ async fn unknown_route(uri: Uri) -> Response {
     (axum::http::StatusCode::NOT_FOUND, axum::Json(body)).into_response()
 }
 
+/// The whole app: every route behind the pin-and-journal middleware (HTTP and HTTPS
+/// serve exactly this).
+fn app(
+    sim: Simulator,
+) -> impl tower::Service<Request, Response = Response, Error = std::convert::Infallible, Future: Send>
++ Clone
++ Send
++ Sync
++ 'static {
+    axum::middleware::from_fn_with_state(sim.clone(), pin_and_journal).layer(router(sim))
+}
+
 /// Serves until `shutdown` resolves.
 pub(crate) async fn run(
     sim: Simulator,
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = axum::middleware::from_fn_with_state(sim.clone(), pin_and_journal).layer(router(sim));
+    let app = app(sim);
     axum::serve(listener, axum::ServiceExt::<Request>::into_make_service(app)).with_graceful_shutdown(shutdown).await
 }
 
@@ -52,7 +64,7 @@ pub(crate) async fn run_tls(
     tls: &TlsIdentity,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = axum::middleware::from_fn_with_state(sim.clone(), pin_and_journal).layer(router(sim));
+    let app = app(sim);
     // hyper hands over its own body type; the app takes axum's.
     let app =
         tower::ServiceExt::map_request(app, |r: hyper::Request<hyper::body::Incoming>| r.map(axum::body::Body::new));

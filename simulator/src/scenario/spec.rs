@@ -546,7 +546,8 @@ pub struct MoveUserSpec {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
-    /// `token`, `directory`, `calendar` or `gmail`.
+    /// The fault API: `token`, `directory`, `calendar`, `gmail`, `zoom`, `zoom_token` or
+    /// `rooms` (each provider module lists its own; see `providers.rs`).
     pub api: Sp<String>,
     /// Only for calls acting as this user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
