@@ -156,6 +156,9 @@ pub(super) fn exchange(
     let (client_id, client_secret) = basic.unwrap_or_else(|| (get("client_id"), get("client_secret")));
     let grant_type = get("grant_type");
     let presented = if grant_type == "authorization_code" { get("code") } else { get("refresh_token") };
+    // The PKCE hash depends on the request only: computed before any lock is taken.
+    let verifier = get("code_verifier");
+    let verifier_s256 = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
     // The code or refresh token names its tenant; otherwise the client id finds it.
     let pin_id = pin.map(|p| p.0.as_str());
     let cell = match tokens::tenant_of(&presented).filter(|t| pin_id.is_none_or(|p| p == *t)) {
@@ -186,13 +189,8 @@ pub(super) fn exchange(
                 return refused(oauth(400, "redirect_uri_mismatch", "Bad Request"), None);
             }
             if let Some((challenge, method)) = &code.challenge {
-                let verifier = get("code_verifier");
-                let computed = if method == "S256" {
-                    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
-                } else {
-                    verifier
-                };
-                if &computed != challenge {
+                let computed = if method == "S256" { &verifier_s256 } else { &verifier };
+                if computed != challenge {
                     return refused(oauth(400, "invalid_grant", "Invalid code verifier."), None);
                 }
             }
